@@ -1,0 +1,42 @@
+"""The ``redactor`` command line: thin commands over the library.
+
+Each command group lives in its own module and registers itself on ``app``. Errors print one
+line naming the input and the problem (never content, never a traceback unless
+``REDACTOR_DEBUG=1``) and exit 2 for bad usage or input, 1 for a found problem.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+# Command modules register on ``app`` when imported.
+from redactor.cli import process as _process  # noqa: F401
+from redactor.cli import show as _show  # noqa: F401
+from redactor.cli.app import app, err_console
+from redactor.errors import RedactorError
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    logging.basicConfig(
+        level=os.environ.get("REDACTOR_LOG_LEVEL", "WARNING").upper(),
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        app(standalone_mode=True)
+    except RedactorError as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("interrupted", markup=False)
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("REDACTOR_DEBUG") == "1":
+            raise
+        err_console.print(
+            f"internal error: {type(exc).__name__} (set REDACTOR_DEBUG=1 for details)", markup=False
+        )
+        sys.exit(1)

@@ -1,0 +1,111 @@
+"""``redactor process PATH...``: run the whole pipeline on recordings or transcript files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from redactor.cli.app import StoreOpt, app, err_console
+from redactor.ingest import validate_id
+from redactor.models import WhisperSpec
+from redactor.pipelines import LocalPipeline, ProcessResult
+from redactor.store import open_store
+from redactor.transcribe import FasterWhisperTranscriber
+from redactor.types import RecordingMeta
+
+
+@app.command()
+def process(
+    paths: Annotated[list[Path], typer.Argument(help="Audio or transcript files, or folders.")],
+    store: StoreOpt = None,
+    host: Annotated[str, typer.Option(help="Host (tenant) that owns the recordings.")] = "default",
+    recording_id: Annotated[
+        str | None, typer.Option("--id", help="Recording id (single input only).")
+    ] = None,
+    consent_training: Annotated[
+        bool,
+        typer.Option(
+            "--consent-training/--no-consent-training", help="Host consents to AI-training use."
+        ),
+    ] = False,
+    speakers: Annotated[
+        str | None, typer.Option(help="Comma-separated channel names, e.g. agent,customer.")
+    ] = None,
+    whisper_model: Annotated[
+        str | None,
+        typer.Option(
+            envvar="REDACTOR_WHISPER_MODEL", help="CTranslate2 Whisper directory or model name."
+        ),
+    ] = None,
+    spacy_model: Annotated[
+        str | None, typer.Option(envvar="REDACTOR_SPACY_MODEL", help="spaCy pipeline name.")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Re-process files already stored.")] = False,
+    allow_purged: Annotated[
+        bool, typer.Option(help="Allow re-ingesting a purged recording (explicit override).")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
+) -> None:
+    """Ingest recordings or transcripts, transcribe, detect, redact and store them.
+
+    Prints one line per input: <recording id> TAB <status> TAB <path>. Status is done,
+    skipped (already stored), failed or refused (purged). Exit code 2 if any input was bad.
+    """
+    if recording_id is not None:
+        validate_id(recording_id)
+        if len(paths) != 1 or paths[0].is_dir():
+            raise typer.BadParameter("--id needs exactly one input file", param_hint="--id")
+    validate_id(host, "host id")
+    meta = RecordingMeta(
+        host=host,
+        recording_id=recording_id,
+        consent_training=consent_training,
+        speakers=tuple(s.strip() for s in speakers.split(",")) if speakers else (),
+    )
+    from redactor.detect import Detector
+
+    pipeline = LocalPipeline(
+        store=open_store(store),
+        transcriber=FasterWhisperTranscriber(WhisperSpec(model=whisper_model or "")),
+        detector=Detector(spacy_model=spacy_model),
+    )
+    worst = 0
+    results = pipeline.run(paths, meta, force=force, allow_purged=allow_purged)
+    show_bar = err_console.is_terminal and (len(paths) > 1 or any(p.is_dir() for p in paths))
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not show_bar,
+    ) as progress:
+        task = progress.add_task("processing", total=None)
+        for result in results:
+            progress.advance(task)
+            _print(result, as_json)
+            worst = max(worst, result.exit_code)
+    raise typer.Exit(worst)
+
+
+def _print(result: ProcessResult, as_json: bool) -> None:
+    if result.error:
+        err_console.print(f"error: {result.error}", markup=False)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "id": result.recording_id,
+                    "status": result.status,
+                    "path": str(result.path),
+                    "error": result.error,
+                }
+            )
+        )
+    else:
+        typer.echo(f"{result.recording_id or '-'}\t{result.status}\t{result.path}")

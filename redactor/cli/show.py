@@ -1,0 +1,62 @@
+"""``redactor show ID`` and ``redactor list``: read the redacted transcripts back."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from redactor.cli.app import StoreOpt, app
+from redactor.formats import render
+from redactor.ingest import validate_id
+from redactor.store import open_store
+
+
+class Format(StrEnum):
+    json = "json"
+    txt = "txt"
+    vtt = "vtt"
+    srt = "srt"
+
+
+@app.command()
+def show(
+    recording_id: Annotated[str, typer.Argument(metavar="ID", help="Recording id.")],
+    store: StoreOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.json,
+    policy: Annotated[str | None, typer.Option(help="Which policy's redaction to show.")] = None,
+) -> None:
+    """Print the redacted transcript of a recording (never the raw one)."""
+    validate_id(recording_id)
+    st = open_store(store)
+    redacted = st.redacted(recording_id, policy)
+    typer.echo(render(redacted, recording_id, fmt.value), nl=False)
+
+
+@app.command("list")
+def list_(
+    store: StoreOpt = None,
+    host: Annotated[str | None, typer.Option(help="Only this host's recordings.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
+) -> None:
+    """One line per stored recording: id, host, status, kind, duration, created (tab-separated)."""
+    for r in open_store(store).list_recordings(host=host):
+        row = {
+            "id": r.id,
+            "host": r.host,
+            "status": r.status,
+            "kind": r.source_kind,
+            "duration": round(r.duration_s, 2),
+            "created": r.created_at.isoformat(timespec="seconds"),
+            "consent_training": r.consent_training,
+        }
+        if as_json:
+            typer.echo(json.dumps(row))
+        else:
+            typer.echo(
+                "\t".join(
+                    str(row[k]) for k in ("id", "host", "status", "kind", "duration", "created")
+                )
+            )

@@ -1,0 +1,76 @@
+"""Render a redacted transcript. Only ``RedactedTranscript`` is accepted: raw text never leaves.
+
+JSON schema (``--format json``)::
+
+    {"id", "policy", "operators": [...], "detector", "language", "duration",
+     "segments": [{"index", "speaker", "start", "end", "text",
+                   "words": [{"word", "start", "end"}],
+                   "spans": [{"start", "end", "label"}]}]}   # spans: offsets into the raw text
+
+Times are seconds (floats). WebVTT cues carry ``<v Speaker>`` voice tags; SRT cues start with
+``Speaker:``; plain text is ``[mm:ss] Speaker: text`` a line.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import webvtt
+
+from redactor.errors import InputError
+from redactor.types import RedactedTranscript
+
+__all__ = ["FORMATS", "render"]
+
+FORMATS = ("json", "vtt", "srt", "txt")
+
+
+def _ts(seconds: float) -> str:
+    ms = max(0, round(seconds * 1000))
+    h, rem = divmod(ms, 3_600_000)
+    m, rem = divmod(rem, 60_000)
+    s, ms = divmod(rem, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+
+
+def _cue_end(start: float, end: float) -> float:
+    return end if end > start else start + 0.5
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _vtt(t: RedactedTranscript, *, voices: bool) -> webvtt.WebVTT:
+    captions = []
+    for seg in t.segments:
+        if not seg.text:
+            continue
+        body = (
+            f"<v {_escape(seg.speaker)}>{_escape(seg.text)}</v>"
+            if voices
+            else f"{seg.speaker}: {seg.text}"
+        )
+        captions.append(
+            webvtt.Caption(_ts(seg.start_s), _ts(_cue_end(seg.start_s, seg.end_s)), body)
+        )
+    return webvtt.WebVTT(captions=captions)
+
+
+def render(t: RedactedTranscript, recording_id: str, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(t.to_json(recording_id), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "vtt":
+        return _vtt(t, voices=True).content.rstrip("\n") + "\n"
+    if fmt == "srt":
+        buf = io.StringIO()
+        _vtt(t, voices=False).write(buf, format="srt")
+        return buf.getvalue().rstrip("\n") + "\n"
+    if fmt == "txt":
+        lines = []
+        for seg in t.segments:
+            m, s = divmod(int(seg.start_s), 60)
+            lines.append(f"[{m:02d}:{s:02d}] {seg.speaker}: {seg.text}")
+        return "\n".join(lines) + ("\n" if lines else "")
+    raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")

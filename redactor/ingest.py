@@ -1,0 +1,205 @@
+"""Ingest: find inputs, read their metadata, decode audio to 16 kHz mono float32 per channel.
+
+Inputs are audio files (wav, flac, mp3, m4a, ogg) or existing transcripts (vtt, srt, AWS
+Transcribe json). A folder is walked. Metadata comes from CLI flags, overridden per file by a
+JSON sidecar ``<file>.meta.json`` (or ``<stem>.meta.json``) next to the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from redactor.errors import InputError
+from redactor.types import Participant, RecordingMeta
+
+__all__ = [
+    "AUDIO_SUFFIXES",
+    "TRANSCRIPT_SUFFIXES",
+    "DecodedAudio",
+    "SourceFile",
+    "decode_audio",
+    "discover",
+    "file_sha256",
+    "load_sidecar",
+    "validate_id",
+]
+
+AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".m4a", ".ogg", ".opus", ".webm"})
+TRANSCRIPT_SUFFIXES = frozenset({".vtt", ".srt", ".json"})
+SAMPLE_RATE = 16_000
+MAX_INPUT_BYTES = 2 * 1024**3  # 2 GiB: beyond this, refuse rather than exhaust memory
+
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+
+
+def validate_id(value: str, what: str = "recording id") -> str:
+    """Accept only ids that are safe as file names and URL parts (no ``..``, no slashes)."""
+    if not isinstance(value, str) or not _ID_RE.match(value) or ".." in value:
+        raise InputError(
+            f"invalid {what}: must be 1-128 characters of letters, digits, '_', '-', '.', "
+            "starting with a letter or digit, without '..'"
+        )
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: Path
+    kind: str  # "audio" | "transcript"
+    sha256: str
+    meta: RecordingMeta
+
+    @property
+    def recording_id(self) -> str:
+        return self.meta.recording_id or f"rec-{self.sha256[:20]}"
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedAudio:
+    """Decoded audio, one float32 array per channel at 16 kHz."""
+
+    channels: tuple[np.ndarray, ...]
+    sample_rate: int = SAMPLE_RATE
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.channels[0]) / self.sample_rate if self.channels else 0.0
+
+    def __repr__(self) -> str:
+        return f"DecodedAudio({len(self.channels)} ch, {self.duration_s:.2f}s)"
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _is_sidecar(path: Path) -> bool:
+    return path.name.endswith(".meta.json")
+
+
+def _kind(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    if _is_sidecar(path):
+        return None
+    if suffix in AUDIO_SUFFIXES:
+        return "audio"
+    if suffix in TRANSCRIPT_SUFFIXES:
+        return "transcript"
+    return None
+
+
+def discover(paths: Iterable[Path]) -> Iterator[Path | InputError]:
+    """Yield input files, walking folders; yield an InputError for a path that can't be used."""
+    for path in paths:
+        if not path.exists():
+            yield InputError(f"{path}: no such file or directory", path=path)
+        elif path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and _kind(p))
+            if not found:
+                yield InputError(f"{path}: folder has no audio or transcript files", path=path)
+            yield from found
+        elif _kind(path) is None:
+            yield InputError(
+                f"{path}: unsupported file type {path.suffix or '(none)'!r}; expected one of "
+                + ", ".join(sorted(AUDIO_SUFFIXES | TRANSCRIPT_SUFFIXES)),
+                path=path,
+            )
+        else:
+            yield path
+
+
+def load_sidecar(path: Path, base: RecordingMeta) -> RecordingMeta:
+    """Overlay a JSON sidecar (``call.flac.meta.json`` or ``call.meta.json``) on ``base``."""
+    for candidate in (path.with_name(path.name + ".meta.json"), path.with_suffix(".meta.json")):
+        if candidate.is_file():
+            break
+    else:
+        return base
+    try:
+        data = json.loads(candidate.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(
+            f"{candidate}: sidecar is not valid UTF-8 JSON ({type(exc).__name__})"
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError(f"{candidate}: sidecar must be a JSON object")
+    participants = base.participants
+    if "participants" in data:
+        raw = data["participants"]
+        if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
+            raise InputError(f"{candidate}: 'participants' must be a list of objects")
+        participants = tuple(
+            Participant(
+                name=str(p.get("name", "")),
+                role=str(p.get("role", "")),
+                channel=p.get("channel") if isinstance(p.get("channel"), int) else None,
+                opted_out=bool(p.get("opted_out", False)),
+            )
+            for p in raw
+        )
+    rec_id = data.get("recording_id", data.get("id", base.recording_id))
+    if rec_id is not None:
+        validate_id(str(rec_id))
+    speakers = data.get("speakers", base.speakers)
+    if not isinstance(speakers, list | tuple) or not all(isinstance(s, str) for s in speakers):
+        raise InputError(f"{candidate}: 'speakers' must be a list of strings")
+    host = str(data.get("host", base.host))
+    validate_id(host, "host id")
+    return replace(
+        base,
+        host=host,
+        recording_id=None if rec_id is None else str(rec_id),
+        consent_training=bool(data.get("consent_training", base.consent_training)),
+        participants=participants,
+        speakers=tuple(speakers),
+    )
+
+
+def source_file(path: Path, base: RecordingMeta) -> SourceFile:
+    """Check a discovered file and read its metadata; raises InputError naming the file."""
+    kind = _kind(path)
+    if kind is None:
+        raise InputError(f"{path}: unsupported file type")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(f"{path}: file is empty (0 bytes)")
+    if size > MAX_INPUT_BYTES:
+        raise InputError(f"{path}: file is too large ({size} bytes; limit {MAX_INPUT_BYTES})")
+    meta = load_sidecar(path, base)
+    return SourceFile(path=path, kind=kind, sha256=file_sha256(path), meta=meta)
+
+
+def decode_audio(path: Path, *, split_stereo: bool = True) -> DecodedAudio:
+    """Decode with PyAV (through faster-whisper) to 16 kHz; stereo gives two channels."""
+    import av
+    from faster_whisper.audio import decode_audio as fw_decode
+
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            streams = container.streams.audio
+            if not streams:
+                raise InputError(f"{path}: no audio stream")
+            channels = streams[0].codec_context.channels or 1
+        if split_stereo and channels >= 2:
+            left, right = fw_decode(str(path), sampling_rate=SAMPLE_RATE, split_stereo=True)
+            decoded: tuple[np.ndarray, ...] = (left, right)
+        else:
+            decoded = (fw_decode(str(path), sampling_rate=SAMPLE_RATE),)
+    except InputError:
+        raise
+    except (av.error.FFmpegError, ValueError, IndexError, OSError) as exc:
+        raise InputError(f"{path}: cannot decode audio ({type(exc).__name__})") from None
+    if not len(decoded[0]):
+        raise InputError(f"{path}: audio has no samples")
+    return DecodedAudio(channels=decoded)

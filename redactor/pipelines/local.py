@@ -1,0 +1,122 @@
+"""One machine: ingest -> transcribe -> detect -> redact -> store, one file at a time.
+
+Engines (Whisper, spaCy/Presidio) are created lazily and reused for every file. Each file's
+results are stored in one transaction after every stage succeeded, so a failure stores nothing;
+a purge that lands while a file is being processed is noticed before the write.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from redactor.detect import Detector
+from redactor.errors import InputError, PurgedError, RedactorError
+from redactor.ingest import SourceFile, decode_audio, discover, source_file, validate_id
+from redactor.policy import DEFAULT_POLICY, Policy
+from redactor.redact import redact_transcript
+from redactor.store import Store
+from redactor.transcribe import FasterWhisperTranscriber, Transcriber
+from redactor.types import RecordingMeta, Transcript
+
+__all__ = ["LocalPipeline", "ProcessResult"]
+
+log = logging.getLogger("redactor.pipeline")
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessResult:
+    path: Path
+    recording_id: str | None
+    status: str  # done | skipped | failed | refused
+    error: str | None = None
+    exit_code: int = 0
+    duration_s: float = 0.0
+
+
+@dataclass
+class LocalPipeline:
+    store: Store
+    transcriber: Transcriber = field(default_factory=FasterWhisperTranscriber)
+    detector: Detector = field(default_factory=Detector)
+    policies: Sequence[Policy] = (DEFAULT_POLICY,)
+
+    def load_transcript(self, src: SourceFile) -> tuple[Transcript, int]:
+        """Raw transcript and channel count for an audio or transcript file."""
+        if src.kind == "audio":
+            audio = decode_audio(src.path)
+            return self.transcriber.transcribe(audio, src.meta.speakers), len(audio.channels)
+        from redactor.formats import read_transcript
+
+        return read_transcript(src.path), 1
+
+    def process_file(
+        self, path: Path, meta: RecordingMeta, *, force: bool = False, allow_purged: bool = False
+    ) -> ProcessResult:
+        try:
+            src = source_file(path, meta)
+            rid = validate_id(src.recording_id)
+            if not allow_purged and self.store.tombstone_for(rid, src.sha256):
+                raise PurgedError(
+                    f"{path}: recording {rid} (or this file's content) was purged; "
+                    "re-ingest refused (use --allow-purged to force)"
+                )
+            existing = self.store.processed_source(src.sha256)
+            if not force and (existing or self.store.has_recording(rid)):
+                return ProcessResult(path, existing or rid, "skipped")
+            raw, channels = self.load_transcript(src)
+            spans = self.detector.detect(raw)
+            redacted = [
+                redact_transcript(
+                    raw,
+                    spans,
+                    policy.replacer(recording_id=rid, host=src.meta.host),
+                    policy=policy.name,
+                    detector=self.detector.name,
+                    labels=policy.labels,
+                )
+                for policy in self.policies
+            ]
+            if not allow_purged and self.store.tombstone_for(rid, src.sha256):
+                raise PurgedError(
+                    f"{path}: recording {rid} was purged while processing; not stored"
+                )
+            self.store.save_processed(
+                recording_id=rid,
+                meta=src.meta,
+                source_kind=src.kind if src.kind == "audio" else raw.source_kind,
+                source_sha256=src.sha256,
+                source_suffix=path.suffix.lower(),
+                channels=channels,
+                raw=raw,
+                redacted=redacted,
+                spans=spans,
+                replace_existing=force,
+            )
+            log.info(
+                "stored recording %s: %d segments, %d detections",
+                rid,
+                len(raw.segments),
+                len(spans),
+            )
+            return ProcessResult(path, rid, "done", duration_s=raw.duration_s)
+        except PurgedError as exc:
+            return ProcessResult(path, None, "refused", str(exc), exc.exit_code)
+        except RedactorError as exc:
+            return ProcessResult(path, None, "failed", str(exc), exc.exit_code)
+
+    def run(
+        self,
+        paths: Iterable[Path],
+        meta: RecordingMeta,
+        *,
+        force: bool = False,
+        allow_purged: bool = False,
+    ) -> Iterator[ProcessResult]:
+        for item in discover(paths):
+            if isinstance(item, InputError):
+                yield ProcessResult(Path(str(item.path)), None, "failed", str(item), 2)
+                continue
+            yield self.process_file(item, meta, force=force, allow_purged=allow_purged)

@@ -1,0 +1,156 @@
+"""Redact: apply detected spans to a transcript, covering every copy of each span.
+
+Spans are widened to whole words (a half-covered word still leaks), merged where they overlap
+or touch, and then replaced in the segment text; the words a span touches collapse into one
+word that carries the replacement and the time interval from the first to the last of them, so
+the word list and the audio interval of the redaction stay exact.
+
+Replacement values come from an ``Operator`` (see ``redactor.operators``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from redactor.types import RedactedSegment, RedactedTranscript, Segment, Span, Transcript, Word
+
+__all__ = ["ReplaceFn", "merge_spans", "redact_segment", "widen_to_words"]
+
+
+class ReplaceFn:
+    """Callable protocol: ``(value, label) -> replacement``; subclasses hold per-recording state."""
+
+    name = "label.v1"
+
+    def __call__(self, value: str, label: str) -> str:
+        return f"[{label}]"
+
+
+def widen_to_words(seg: Segment, spans: Iterable[Span]) -> list[Span]:
+    """Extend each span to the edges of the words (or whitespace-separated tokens) it touches."""
+    out = []
+    text = seg.text
+    for sp in spans:
+        a, b = sp.start, sp.end
+        while a > 0 and not text[a - 1].isspace():
+            a -= 1
+        while b < len(text) and not text[b].isspace():
+            b += 1
+        # Keep trailing sentence punctuation readable: "is 555-1234." -> redact "555-1234".
+        while b > a and text[b - 1] in ".,;:!?" and b - 1 >= sp.end:
+            b -= 1
+        out.append(Span(sp.segment, a, b, sp.label, sp.score, sp.recognizer))
+    return out
+
+
+def merge_spans(spans: Sequence[Span], text: str) -> list[Span]:
+    """Merge overlapping spans, and same-label spans separated only by spaces or commas."""
+    ordered = sorted(spans, key=lambda s: (s.start, -s.end))
+    merged: list[Span] = []
+    for sp in ordered:
+        if merged:
+            last = merged[-1]
+            gap = text[last.end : sp.start] if sp.start > last.end else ""
+            if sp.start < last.end or (
+                last.label == sp.label and gap.strip(" ,-") == "" and len(gap) <= 3
+            ):
+                keep = (
+                    last
+                    if (last.score, last.end - last.start) >= (sp.score, sp.end - sp.start)
+                    else sp
+                )
+                merged[-1] = Span(
+                    last.segment,
+                    last.start,
+                    max(last.end, sp.end),
+                    keep.label,
+                    max(last.score, sp.score),
+                    keep.recognizer,
+                )
+                continue
+        merged.append(sp)
+    return merged
+
+
+def redact_segment(seg: Segment, spans: Sequence[Span], replace: ReplaceFn) -> RedactedSegment:
+    spans = merge_spans(widen_to_words(seg, spans), seg.text)
+    pieces: list[str] = []
+    words: list[Word] = []
+    raw_words = seg.words
+    pos = out_len = wi = 0  # raw text position, redacted text length, next raw word
+
+    def keep_words_before(limit: int) -> None:
+        nonlocal wi
+        shift = out_len - pos  # raw offset -> redacted offset for untouched text
+        while wi < len(raw_words) and raw_words[wi].char_end <= limit:
+            w = raw_words[wi]
+            words.append(
+                Word(
+                    w.text,
+                    w.start_s,
+                    w.end_s,
+                    w.char_start + shift,
+                    w.char_end + shift,
+                    w.probability,
+                )
+            )
+            wi += 1
+
+    for sp in [*spans, None]:
+        stop = len(seg.text) if sp is None else sp.start
+        keep_words_before(stop)
+        pieces.append(seg.text[pos:stop])
+        out_len += stop - pos
+        pos = stop
+        if sp is None:
+            break
+        replacement = replace(seg.text[sp.start : sp.end], sp.label)
+        covered = []
+        while wi < len(raw_words) and raw_words[wi].char_start < sp.end:
+            covered.append(raw_words[wi])
+            wi += 1
+        if covered:
+            words.append(
+                Word(
+                    replacement,
+                    covered[0].start_s,
+                    covered[-1].end_s,
+                    out_len,
+                    out_len + len(replacement),
+                    min(w.probability for w in covered),
+                )
+            )
+        pieces.append(replacement)
+        out_len += len(replacement)
+        pos = sp.end
+    return RedactedSegment(
+        seg.index, seg.speaker, seg.start_s, seg.end_s, "".join(pieces), tuple(words), tuple(spans)
+    )
+
+
+def redact_transcript(
+    transcript: Transcript,
+    spans: Sequence[Span],
+    replace: ReplaceFn,
+    *,
+    policy: str,
+    detector: str,
+    labels: frozenset[str] | None = None,
+) -> RedactedTranscript:
+    """Redact every segment. ``labels`` limits which entity types the policy redacts."""
+    by_segment: dict[int, list[Span]] = {}
+    for sp in spans:
+        if labels is None or sp.label in labels:
+            by_segment.setdefault(sp.segment, []).append(sp)
+    segments = tuple(
+        redact_segment(s, by_segment.get(s.index, []), replace) for s in transcript.segments
+    )
+    return RedactedTranscript(
+        segments=segments,
+        policy=policy,
+        operators=(replace.name,),
+        detector=detector,
+        language=transcript.language,
+        duration_s=transcript.duration_s,
+        redacted_spans=tuple(sp for s in segments for sp in s.spans),
+    )

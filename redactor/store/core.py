@@ -1,0 +1,404 @@
+"""The store: one implementation over SQLAlchemy Core, two real backends (SQLite, PostgreSQL).
+
+Everything a run produces for one recording is written in one transaction, so a failure
+leaves nothing half-written. Files (redacted audio, exports) live under ``artifact_root``.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from redactor.crypto import decrypt, encrypt, new_key
+from redactor.errors import NotFoundError, StoreError
+from redactor.serialize import (
+    redacted_from_dict,
+    redacted_to_dict,
+    transcript_from_dict,
+    transcript_to_dict,
+)
+from redactor.store import schema as s
+from redactor.types import RecordingMeta, RedactedTranscript, Span, Transcript
+
+__all__ = ["RecordingRow", "Store", "now"]
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_artifact_id() -> str:
+    return "art-" + uuid.uuid4().hex
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingRow:
+    id: str
+    host: str
+    source_kind: str
+    source_sha256: str
+    channels: int
+    duration_s: float
+    consent_training: bool
+    speakers: tuple[str, ...]
+    status: str
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, r: Any) -> RecordingRow:
+        return cls(
+            id=r.id,
+            host=r.host,
+            source_kind=r.source_kind,
+            source_sha256=r.source_sha256,
+            channels=r.channels,
+            duration_s=r.duration_s,
+            consent_training=bool(r.consent_training),
+            speakers=tuple(json.loads(r.speakers or "[]")),
+            status=r.status,
+            created_at=r.created_at if r.created_at.tzinfo else r.created_at.replace(tzinfo=UTC),
+        )
+
+
+class Store:
+    """Recordings, their raw (encrypted) and redacted transcripts, lineage, audit, tombstones."""
+
+    def __init__(self, url: str, *, artifact_root: Path) -> None:
+        self.url = url
+        self.artifact_root = artifact_root
+        self.backend = "postgresql" if url.startswith("postgresql") else "sqlite"
+        try:
+            self.engine: Engine = create_engine(url, future=True)
+            if self.backend == "sqlite":
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.migrate()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open store ({self.backend}): {type(exc).__name__}") from None
+
+    def __repr__(self) -> str:
+        return f"Store(backend={self.backend!r})"
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def migrate(self) -> None:
+        with self.engine.begin() as conn:
+            s.schema_migrations.create(conn, checkfirst=True)
+            done = {r.version for r in conn.execute(select(s.schema_migrations.c.version))}
+            if done and max(done) > len(s.MIGRATIONS):
+                raise StoreError(
+                    f"store schema version {max(done)} is newer than this redactor "
+                    f"({len(s.MIGRATIONS)}); upgrade redactor"
+                )
+            for version, (name, fn) in enumerate(s.MIGRATIONS, start=1):
+                if version not in done:
+                    fn(conn)
+                    conn.execute(
+                        insert(s.schema_migrations).values(
+                            version=version, name=name, applied_at=now()
+                        )
+                    )
+
+    @property
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            return max(r.version for r in conn.execute(select(s.schema_migrations.c.version)))
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- recordings -------------------------------------------------------------------------
+
+    def recording(self, recording_id: str) -> RecordingRow:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(s.recordings).where(s.recordings.c.id == recording_id)
+            ).first()
+        if row is None:
+            raise NotFoundError(f"recording {recording_id}: not found")
+        return RecordingRow.from_row(row)
+
+    def has_recording(self, recording_id: str) -> bool:
+        with self.engine.connect() as conn:
+            q = select(s.recordings.c.id).where(s.recordings.c.id == recording_id)
+            return conn.execute(q).first() is not None
+
+    def list_recordings(self, *, host: str | None = None) -> list[RecordingRow]:
+        q = select(s.recordings).order_by(s.recordings.c.created_at, s.recordings.c.id)
+        if host is not None:
+            q = q.where(s.recordings.c.host == host)
+        with self.engine.connect() as conn:
+            return [RecordingRow.from_row(r) for r in conn.execute(q)]
+
+    def processed_source(self, sha256: str) -> str | None:
+        """Id of a finished recording made from a file with this content hash, if any."""
+        q = select(s.recordings.c.id).where(
+            s.recordings.c.source_sha256 == sha256, s.recordings.c.status == "done"
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(q).first()
+        return None if row is None else str(row.id)
+
+    def tombstone_for(self, recording_id: str, sha256: str | None = None) -> str | None:
+        """The purged recording id matching this id or source hash, if any."""
+        cond = s.tombstones.c.recording_id == recording_id
+        if sha256:
+            cond = cond | (s.tombstones.c.source_sha256 == sha256)
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.tombstones.c.recording_id).where(cond)).first()
+        return None if row is None else str(row.recording_id)
+
+    def save_processed(
+        self,
+        *,
+        recording_id: str,
+        meta: RecordingMeta,
+        source_kind: str,
+        source_sha256: str,
+        source_suffix: str,
+        channels: int,
+        raw: Transcript,
+        redacted: Sequence[RedactedTranscript],
+        spans: Sequence[Span],
+        extra: Sequence[dict[str, Any]] = (),
+        replace_existing: bool = False,
+    ) -> None:
+        """Write a processed recording in one transaction (all or nothing).
+
+        ``extra`` are further artifact rows (e.g. redacted audio files) already written to disk.
+        """
+        ts = now()
+        with self.engine.begin() as conn:
+            if replace_existing:
+                conn.execute(delete(s.recordings).where(s.recordings.c.id == recording_id))
+            conn.execute(
+                insert(s.recordings).values(
+                    id=recording_id,
+                    host=meta.host,
+                    source_kind=source_kind,
+                    source_sha256=source_sha256,
+                    source_suffix=source_suffix,
+                    channels=channels,
+                    duration_s=raw.duration_s,
+                    consent_training=meta.consent_training,
+                    speakers=json.dumps(sorted({seg.speaker for seg in raw.segments})),
+                    status="done",
+                    created_at=ts,
+                    updated_at=ts,
+                )
+            )
+            for p in meta.participants:
+                conn.execute(
+                    insert(s.participants).values(
+                        recording_id=recording_id,
+                        role=p.role,
+                        channel=p.channel,
+                        opted_out=p.opted_out,
+                        subject_hash=None,
+                    )
+                )
+            key = new_key()
+            conn.execute(
+                insert(s.data_keys).values(recording_id=recording_id, key=key, created_at=ts)
+            )
+            raw_id = new_artifact_id()
+            nonce, ct = encrypt(
+                key,
+                json.dumps(transcript_to_dict(raw)).encode(),
+                _aad(recording_id, "raw_transcript"),
+            )
+            conn.execute(
+                insert(s.raw_transcripts).values(
+                    recording_id=recording_id,
+                    artifact_id=raw_id,
+                    nonce=nonce,
+                    ciphertext=ct,
+                    producer=raw.producer,
+                )
+            )
+            conn.execute(
+                insert(s.artifacts).values(
+                    id=raw_id,
+                    recording_id=recording_id,
+                    kind="raw_transcript",
+                    data_category="raw",
+                    derived_from=None,
+                    policy=None,
+                    producer=json.dumps([raw.producer]),
+                    path=None,
+                    sha256=None,
+                    body=None,
+                    created_at=ts,
+                )
+            )
+            for red in redacted:
+                body = json.dumps(redacted_to_dict(red)).encode()
+                conn.execute(
+                    insert(s.artifacts).values(
+                        id=new_artifact_id(),
+                        recording_id=recording_id,
+                        kind="redacted_transcript",
+                        data_category="redacted",
+                        derived_from=raw_id,
+                        policy=red.policy,
+                        producer=json.dumps([red.detector, *red.operators]),
+                        path=None,
+                        sha256=None,
+                        body=body,
+                        created_at=ts,
+                    )
+                )
+            for row in extra:
+                conn.execute(
+                    insert(s.artifacts).values(
+                        {
+                            "id": new_artifact_id(),
+                            "recording_id": recording_id,
+                            "created_at": ts,
+                            "derived_from": raw_id,
+                            **row,
+                        }
+                    )
+                )
+            if spans:
+                conn.execute(
+                    insert(s.detections),
+                    [
+                        {
+                            "recording_id": recording_id,
+                            "segment": sp.segment,
+                            "start": sp.start,
+                            "end": sp.end,
+                            "label": sp.label,
+                            "score": sp.score,
+                            "recognizer": sp.recognizer,
+                        }
+                        for sp in spans
+                    ],
+                )
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def redacted(self, recording_id: str, policy: str | None = None) -> RedactedTranscript:
+        q = select(s.artifacts.c.body).where(
+            s.artifacts.c.recording_id == recording_id, s.artifacts.c.kind == "redacted_transcript"
+        )
+        if policy is not None:
+            q = q.where(s.artifacts.c.policy == policy)
+        with self.engine.connect() as conn:
+            row = conn.execute(q.order_by(s.artifacts.c.created_at)).first()
+        if row is None:
+            self.recording(recording_id)  # raises NotFound for an unknown id
+            raise NotFoundError(
+                f"recording {recording_id}: no redacted transcript"
+                + (f" for policy {policy!r}" if policy else "")
+            )
+        return redacted_from_dict(json.loads(bytes(row.body)))
+
+    def raw_transcript(self, recording_id: str) -> Transcript:
+        """Decrypt the raw transcript. Internal: never reachable from support views."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(s.raw_transcripts, s.data_keys.c.key)
+                .join(s.data_keys, s.data_keys.c.recording_id == s.raw_transcripts.c.recording_id)
+                .where(s.raw_transcripts.c.recording_id == recording_id)
+            ).first()
+        if row is None:
+            raise NotFoundError(
+                f"recording {recording_id}: no raw transcript (purged or anonymized)"
+            )
+        plain = decrypt(
+            bytes(row.key),
+            bytes(row.nonce),
+            bytes(row.ciphertext),
+            _aad(recording_id, "raw_transcript"),
+        )
+        return transcript_from_dict(json.loads(plain))
+
+    def detections(self, recording_id: str) -> list[Span]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(s.detections)
+                .where(s.detections.c.recording_id == recording_id)
+                .order_by(s.detections.c.segment, s.detections.c.start)
+            )
+            return [Span(r.segment, r.start, r.end, r.label, r.score, r.recognizer) for r in rows]
+
+    def artifacts_of(self, recording_id: str) -> list[dict[str, Any]]:
+        """The full lineage of a recording: every artifact, in one query."""
+        cols = [c for c in s.artifacts.c if c.name != "body"]
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(*cols)
+                .where(s.artifacts.c.recording_id == recording_id)
+                .order_by(s.artifacts.c.created_at, s.artifacts.c.kind)
+            )
+            return [dict(r._mapping) for r in rows]
+
+    # -- audit ------------------------------------------------------------------------------
+
+    def audit(
+        self,
+        *,
+        actor: str,
+        action: str,
+        recording_id: str | None = None,
+        ticket: str | None = None,
+        detail: dict[str, Any] | None = None,
+        conn: Connection | None = None,
+    ) -> None:
+        stmt = insert(s.audit_log).values(
+            at=now(),
+            actor=actor,
+            action=action,
+            recording_id=recording_id,
+            ticket=ticket,
+            detail=json.dumps(detail or {}, sort_keys=True),
+        )
+        if conn is not None:
+            conn.execute(stmt)
+        else:
+            with self.engine.begin() as c:
+                c.execute(stmt)
+
+    def audit_entries(self, recording_id: str | None = None) -> list[dict[str, Any]]:
+        q = select(s.audit_log).order_by(s.audit_log.c.id)
+        if recording_id is not None:
+            q = q.where(s.audit_log.c.recording_id == recording_id)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def set_consent(self, recording_id: str, consent_training: bool) -> None:
+        self.recording(recording_id)
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(s.recordings)
+                .where(s.recordings.c.id == recording_id)
+                .values(consent_training=consent_training, updated_at=now())
+            )
+
+
+def _aad(recording_id: str, kind: str) -> bytes:
+    return f"{recording_id}\x00{kind}".encode()
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA secure_delete=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()

@@ -1,0 +1,198 @@
+"""Tables and migrations (SQLAlchemy Core), shared by the SQLite and PostgreSQL backends.
+
+Migrations are registered functions applied in order; ``schema_migrations`` records which ran.
+A table appears in exactly one migration, so adding a table means adding a migration.
+
+What is where:
+- ``recordings``: one row a recording: owner, consent, source hash, status. No content.
+- ``data_keys``: the per-recording AES-GCM data key, apart from the data (crypto-shredding:
+  deleting the key makes every copy of the raw transcript unreadable, backups included).
+- ``raw_transcripts``: the unredacted transcript, encrypted with the recording's data key.
+- ``artifacts``: everything derived (redacted transcripts, audio files, summaries, exports),
+  with lineage (``derived_from``), data category and the versioned producer names.
+- ``detections``: what was found: type, offsets, score, recognizer. Never the matched text.
+- ``audit_log``: who did what to which recording, and why (ticket).
+- ``tombstones``: purged recordings; their ids and source hashes cannot come back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+schema_migrations = Table(
+    "schema_migrations",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+recordings = Table(
+    "recordings",
+    metadata,
+    Column("id", String(128), primary_key=True),
+    Column("host", String(128), nullable=False, index=True),
+    Column("source_kind", String(16), nullable=False),  # audio | vtt | srt | aws
+    Column("source_sha256", String(64), nullable=False, index=True),
+    Column("source_suffix", String(16), nullable=False),
+    Column("channels", Integer, nullable=False, default=1),
+    Column("duration_s", Float, nullable=False, default=0.0),
+    Column("consent_training", Boolean, nullable=False, default=False),
+    Column("speakers", Text, nullable=False, default="[]"),  # JSON list of labels
+    Column("status", String(32), nullable=False),  # processing | done | anonymized
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "recording_id",
+        String(128),
+        ForeignKey("recordings.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("role", String(64), nullable=False, default=""),
+    Column("channel", Integer, nullable=True),
+    Column("opted_out", Boolean, nullable=False, default=False),
+    # keyed hash of the participant identifier (for data-subject requests), never the name
+    Column("subject_hash", String(64), nullable=True, index=True),
+)
+
+data_keys = Table(
+    "data_keys",
+    metadata,
+    Column(
+        "recording_id",
+        String(128),
+        ForeignKey("recordings.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("key", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+raw_transcripts = Table(
+    "raw_transcripts",
+    metadata,
+    Column(
+        "recording_id",
+        String(128),
+        ForeignKey("recordings.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("artifact_id", String(64), nullable=False),
+    Column("nonce", LargeBinary, nullable=False),
+    Column("ciphertext", LargeBinary, nullable=False),
+    Column("producer", String(200), nullable=False),
+)
+
+artifacts = Table(
+    "artifacts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column(
+        "recording_id",
+        String(128),
+        ForeignKey("recordings.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("kind", String(64), nullable=False),
+    Column("data_category", String(16), nullable=False),  # raw | redacted | inferred
+    Column("derived_from", String(64), nullable=True),
+    Column("policy", String(64), nullable=True),
+    Column("producer", Text, nullable=False),  # versioned names, JSON
+    Column("path", Text, nullable=True),  # files, relative to the artifact root
+    Column("sha256", String(64), nullable=True),
+    Column("body", LargeBinary, nullable=True),  # small in-database artifacts (JSON)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("recording_id", "kind", "policy", name="uq_artifact_kind_policy"),
+)
+
+detections = Table(
+    "detections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "recording_id",
+        String(128),
+        ForeignKey("recordings.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("segment", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("label", String(64), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("recognizer", String(128), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("actor", String(128), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("recording_id", String(128), nullable=True, index=True),  # kept after a purge
+    Column("ticket", String(128), nullable=True),
+    Column("detail", Text, nullable=False, default="{}"),
+)
+
+tombstones = Table(
+    "tombstones",
+    metadata,
+    Column("recording_id", String(128), primary_key=True),
+    Column("source_sha256", String(64), nullable=False, index=True),
+    Column("host", String(128), nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("purged_at", DateTime(timezone=True), nullable=False),
+    Column("receipt", Text, nullable=True),
+)
+
+Index("ix_artifacts_derived", artifacts.c.derived_from)
+
+
+def _m1_initial(conn: Connection) -> None:
+    metadata.create_all(
+        conn,
+        tables=[
+            recordings,
+            participants,
+            data_keys,
+            raw_transcripts,
+            artifacts,
+            detections,
+            audit_log,
+            tombstones,
+        ],
+    )
+
+
+MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
+    ("initial", _m1_initial),
+]
