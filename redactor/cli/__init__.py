@@ -15,7 +15,6 @@ import sys
 from redactor.cli import process as _process  # noqa: F401
 from redactor.cli import show as _show  # noqa: F401
 from redactor.cli.app import app, err_console
-from redactor.errors import RedactorError
 
 __all__ = ["app", "main"]
 
@@ -27,16 +26,6 @@ def main() -> None:
     )
     try:
         app(standalone_mode=True)
-    except RedactorError as exc:
-        err_console.print(f"error: {exc}", markup=False, highlight=False)
-        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err_console.print("interrupted", markup=False)
         sys.exit(130)
-    except Exception as exc:
-        if os.environ.get("REDACTOR_DEBUG") == "1":
-            raise
-        err_console.print(
-            f"internal error: {type(exc).__name__} (set REDACTOR_DEBUG=1 for details)", markup=False
-        )
-        sys.exit(1)
