@@ -5,25 +5,83 @@ or touch, and then replaced in the segment text; the words a span touches collap
 word that carries the replacement and the time interval from the first to the last of them, so
 the word list and the audio interval of the redaction stay exact.
 
-Replacement values come from an ``Operator`` (see ``redactor.operators``).
+Replacement values come from Presidio operators (see ``redactor.operators``), routed by
+entity type through an ``OperatorReplacer`` that a policy builds fresh for each recording.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from presidio_anonymizer.operators import Operator
 
 from redactor.types import RedactedSegment, RedactedTranscript, Segment, Span, Transcript, Word
 
-__all__ = ["ReplaceFn", "merge_spans", "redact_segment", "widen_to_words"]
+__all__ = [
+    "OperatorReplacer",
+    "ReplaceFn",
+    "merge_spans",
+    "redact_segment",
+    "redact_speaker",
+    "redact_transcript",
+    "widen_to_words",
+]
 
 
-class ReplaceFn:
-    """Callable protocol: ``(value, label) -> replacement``; subclasses hold per-recording state."""
+class ReplaceFn(Protocol):
+    """``(value, label) -> replacement``, plus the versioned names of what produces it."""
 
-    name = "label.v1"
+    @property
+    def names(self) -> tuple[str, ...]: ...
+
+    def __call__(self, value: str, label: str) -> str: ...
+
+
+Route = tuple[Operator, Mapping[str, Any]]
+
+
+@dataclass
+class OperatorReplacer:
+    """Send each entity type to its Presidio operator (and options); others to ``default``.
+
+    Operators may hold per-recording state (numbering, surrogates), so build one per recording.
+    """
+
+    default: Route
+    routes: Mapping[str, Route] = field(default_factory=dict)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        ops = [self.default[0], *(op for op, _ in self.routes.values())]
+        return tuple(sorted({op.operator_name() for op in ops}))
 
     def __call__(self, value: str, label: str) -> str:
-        return f"[{label}]"
+        op, params = self.routes.get(label, self.default)
+        return str(op.operate(value, {**params, "entity_type": label}))
+
+
+# Speaker labels that are roles or numbers, not names: they stay as they are.
+GENERIC_SPEAKER = re.compile(
+    r"^(agent|customer|caller|callee|speaker|host|guest|participant|unknown|spk|channel)"
+    r"([ _-]?\d+)?$",
+    re.IGNORECASE,
+)
+
+
+def redact_speaker(name: str, replace: ReplaceFn, labels: frozenset[str] | None = None) -> str:
+    """A speaker label that is a person's name (Zoom ``Name:``, Teams ``<v Name>``) is PII.
+
+    It goes through the same operator as a ``PERSON`` in the text, so "[PERSON_2]" the speaker
+    and "[PERSON_2]" mentioned in a turn are visibly the same person.
+    """
+    if not name or GENERIC_SPEAKER.match(name.strip()):
+        return name
+    if labels is not None and "PERSON" not in labels:
+        return name
+    return replace(name, "PERSON")
 
 
 def widen_to_words(seg: Segment, spans: Iterable[Span]) -> list[Span]:
@@ -128,6 +186,14 @@ def redact_segment(seg: Segment, spans: Sequence[Span], replace: ReplaceFn) -> R
     )
 
 
+def replace_speaker(seg: RedactedSegment, speaker: str) -> RedactedSegment:
+    if speaker == seg.speaker:
+        return seg
+    return RedactedSegment(
+        seg.index, speaker, seg.start_s, seg.end_s, seg.text, seg.words, seg.spans
+    )
+
+
 def redact_transcript(
     transcript: Transcript,
     spans: Sequence[Span],
@@ -142,13 +208,15 @@ def redact_transcript(
     for sp in spans:
         if labels is None or sp.label in labels:
             by_segment.setdefault(sp.segment, []).append(sp)
-    segments = tuple(
-        redact_segment(s, by_segment.get(s.index, []), replace) for s in transcript.segments
-    )
+    segments = []
+    for s in transcript.segments:
+        speaker = redact_speaker(s.speaker, replace, labels)  # first: it precedes the turn
+        red = redact_segment(s, by_segment.get(s.index, []), replace)
+        segments.append(replace_speaker(red, speaker))
     return RedactedTranscript(
-        segments=segments,
+        segments=tuple(segments),
         policy=policy,
-        operators=(replace.name,),
+        operators=replace.names,
         detector=detector,
         language=transcript.language,
         duration_s=transcript.duration_s,

@@ -1,8 +1,9 @@
 """Render a redacted transcript. Only ``RedactedTranscript`` is accepted: raw text never leaves.
 
-JSON schema (``--format json``)::
+JSON schema (``--format json``; documented in ``docs/formats.md``)::
 
-    {"id", "policy", "operators": [...], "detector", "language", "duration",
+    {"schema": "redactor.transcript.v1", "id", "policy", "operators": [...], "detector",
+     "language", "duration", "speakers": [...],
      "segments": [{"index", "speaker", "start", "end", "text",
                    "words": [{"word", "start", "end"}],
                    "spans": [{"start", "end", "label"}]}]}   # spans: offsets into the raw text
@@ -24,6 +25,7 @@ from redactor.types import RedactedTranscript
 __all__ = ["FORMATS", "render"]
 
 FORMATS = ("json", "vtt", "srt", "txt")
+JSON_SCHEMA = "redactor.transcript.v1"
 
 
 def _ts(seconds: float) -> str:
@@ -60,7 +62,10 @@ def _vtt(t: RedactedTranscript, *, voices: bool) -> webvtt.WebVTT:
 
 def render(t: RedactedTranscript, recording_id: str, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps(t.to_json(recording_id), indent=2, ensure_ascii=False) + "\n"
+        body = t.to_json(recording_id)
+        speakers = list(dict.fromkeys(seg.speaker for seg in t.segments))
+        doc = {"schema": JSON_SCHEMA, **body, "speakers": speakers}
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if fmt == "vtt":
         return _vtt(t, voices=True).content.rstrip("\n") + "\n"
     if fmt == "srt":

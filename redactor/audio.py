@@ -1,0 +1,286 @@
+"""Redacted audio: a bleep (1 kHz tone) or silence over each redacted span's words, +/- padding.
+
+The audio of a span is the time interval of the words it covers (the same words the text
+redaction collapsed), widened by ``padding_s`` on each side because word timestamps are
+approximate. Everything else stays sample-for-sample identical: the file keeps its duration,
+sample rate and channels. In a stereo recording (one speaker per channel) only the speaking
+channel is bleeped, so the other party's simultaneous speech survives.
+
+Lossless formats (FLAC, WAV) go through soundfile, reading integer PCM so that untouched
+samples round-trip exactly; MP3 and OGG (Opus) are encoded with PyAV.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from redactor.errors import InputError
+from redactor.types import RedactedTranscript, Transcript
+
+__all__ = [
+    "AUDIO_FORMATS",
+    "AUDIO_MODES",
+    "AudioOptions",
+    "AudioRedaction",
+    "Interval",
+    "apply_redaction",
+    "audio_artifacts",
+    "read_audio",
+    "redaction_intervals",
+    "write_audio",
+    "write_redacted_audio",
+]
+
+AUDIO_MODES = ("bleep", "silence")
+AUDIO_FORMATS = ("flac", "wav", "mp3", "ogg")
+BLEEP_HZ = 1000.0
+BLEEP_LEVEL = 0.25  # -12 dBFS: clearly audible, never clipping
+FADE_S = 0.005  # ramp the tone in and out: no clicks
+PRODUCER = "audio-redact.v1"
+_INT_SCALE = float(2**31)
+_OPUS_RATES = (8000, 12000, 16000, 24000, 48000)
+
+
+@dataclass(frozen=True, slots=True)
+class AudioRedaction:
+    """What a policy says about audio: whether to write it, bleep or silence, padding."""
+
+    enabled: bool = True
+    mode: str = "bleep"
+    padding_s: float = 0.15
+
+
+@dataclass(frozen=True, slots=True)
+class AudioOptions:
+    """Run-time choices (CLI): output format, and overrides of the policies' audio settings."""
+
+    enabled: bool = True
+    format: str = "flac"
+    mode: str | None = None
+    padding_s: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.format not in AUDIO_FORMATS:
+            raise InputError(
+                f"audio format {self.format!r}; choose one of: {', '.join(AUDIO_FORMATS)}"
+            )
+        if self.mode is not None and self.mode not in AUDIO_MODES:
+            raise InputError(f"audio mode {self.mode!r}; choose one of: {', '.join(AUDIO_MODES)}")
+        if self.padding_s is not None and not 0 <= self.padding_s <= 2:
+            raise InputError("audio padding must be 0-2000 ms")
+
+    def resolve(self, policy: AudioRedaction) -> AudioRedaction:
+        return replace(
+            policy,
+            mode=self.mode or policy.mode,
+            padding_s=policy.padding_s if self.padding_s is None else self.padding_s,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    start_s: float
+    end_s: float
+    channel: int | None = None  # None: every channel
+
+
+def redaction_intervals(
+    raw: Transcript, redacted: RedactedTranscript, channel_of: Mapping[str, int] | None = None
+) -> list[Interval]:
+    """The time interval of the raw words under each redacted span (spans hold raw offsets)."""
+    by_index = {s.index: s for s in raw.segments}
+    out: list[Interval] = []
+    for seg in redacted.segments:
+        raw_seg = by_index.get(seg.index)
+        if raw_seg is None:
+            continue
+        channel = (channel_of or {}).get(seg.speaker)
+        for sp in seg.spans:
+            words = [w for w in raw_seg.words if w.char_start < sp.end and w.char_end > sp.start]
+            if words:
+                out.append(Interval(words[0].start_s, words[-1].end_s, channel))
+            else:  # no word timings: the whole segment, to be safe
+                out.append(Interval(raw_seg.start_s, raw_seg.end_s, channel))
+    return out
+
+
+def read_audio(path: Path) -> tuple[np.ndarray, int]:
+    """``(samples, rate)``: float64, shape (frames, channels), full scale +/-1."""
+    import soundfile as sf
+
+    try:
+        data, rate = sf.read(str(path), dtype="int32", always_2d=True)
+        return data.astype(np.float64) / _INT_SCALE, int(rate)
+    except (sf.LibsndfileError, RuntimeError, TypeError):
+        pass  # not a soundfile format (m4a, some mp3): PyAV below
+    return _read_av(path)
+
+
+def _read_av(path: Path) -> tuple[np.ndarray, int]:
+    import av
+
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            stream = container.streams.audio[0]
+            rate = stream.codec_context.sample_rate
+            layout = stream.codec_context.layout.name
+            resampler = av.AudioResampler(format="flt", layout=layout, rate=rate)
+            chunks = []
+            for frame in container.decode(stream):
+                for out in resampler.resample(frame):
+                    chunks.append(out.to_ndarray().reshape(-1, len(out.layout.channels)))
+            for out in resampler.resample(None):
+                chunks.append(out.to_ndarray().reshape(-1, len(out.layout.channels)))
+    except (av.error.FFmpegError, IndexError, ValueError, OSError) as exc:
+        raise InputError(f"{path}: cannot decode audio ({type(exc).__name__})") from None
+    if not chunks:
+        raise InputError(f"{path}: audio has no samples")
+    return np.concatenate(chunks).astype(np.float64), int(rate)
+
+
+def apply_redaction(
+    samples: np.ndarray, rate: int, intervals: Sequence[Interval], spec: AudioRedaction
+) -> np.ndarray:
+    """A copy of ``samples`` with each interval (+/- padding) replaced by tone or silence."""
+    out = samples.copy()
+    n, n_ch = out.shape
+    fade = max(1, int(FADE_S * rate))
+    for iv in intervals:
+        a = max(0, int(np.floor((iv.start_s - spec.padding_s) * rate)))
+        b = min(n, int(np.ceil((iv.end_s + spec.padding_s) * rate)))
+        if b <= a:
+            continue
+        channels = range(n_ch) if iv.channel is None or iv.channel >= n_ch else [iv.channel]
+        if spec.mode == "silence":
+            fill = np.zeros(b - a)
+        else:
+            t = np.arange(a, b) / rate  # absolute time: overlapping intervals stay in phase
+            env = np.minimum(1.0, np.minimum(np.arange(b - a) + 1, np.arange(b - a, 0, -1)) / fade)
+            fill = BLEEP_LEVEL * env * np.sin(2 * np.pi * BLEEP_HZ * t)
+        for ch in channels:
+            out[a:b, ch] = fill
+    return out
+
+
+def write_audio(samples: np.ndarray, rate: int, path: Path, fmt: str) -> None:
+    if fmt in ("flac", "wav"):
+        import soundfile as sf
+
+        ints = np.clip(np.round(samples * _INT_SCALE), -_INT_SCALE, _INT_SCALE - 1)
+        sf.write(str(path), ints.astype(np.int32), rate, subtype="PCM_16", format=fmt.upper())
+        return
+    _write_av(samples, rate, path, fmt)
+
+
+def _write_av(samples: np.ndarray, rate: int, path: Path, fmt: str) -> None:
+    import av
+
+    codec = "libmp3lame" if fmt == "mp3" else "libopus"
+    out_rate = rate if fmt == "mp3" or rate in _OPUS_RATES else 48000
+    n_ch = samples.shape[1]
+    layout = "mono" if n_ch == 1 else "stereo"
+    pcm = np.clip(np.round(samples * 32767), -32768, 32767).astype(np.int16)
+    with av.open(str(path), "w", format="mp3" if fmt == "mp3" else "ogg") as container:
+        stream: Any = container.add_stream(codec, rate=out_rate, layout=layout)
+        frame_len = 4096
+        for start in range(0, len(pcm), frame_len):
+            chunk = np.ascontiguousarray(pcm[start : start + frame_len]).reshape(1, -1)
+            frame = av.AudioFrame.from_ndarray(chunk, format="s16", layout=layout)
+            frame.sample_rate = rate
+            frame.pts = start
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+
+
+def write_redacted_audio(
+    src: Path,
+    dest_dir: Path,
+    *,
+    recording_id: str,
+    policy: str,
+    intervals: Sequence[Interval],
+    spec: AudioRedaction,
+    fmt: str,
+) -> tuple[Path, str]:
+    """Write the redacted copy of ``src``; return its path and sha256.
+
+    The name is the recording id, the policy and a random part (never anything from the
+    content): a re-run writes a new file and the old one is removed only after the new rows
+    are committed.
+    """
+    samples, rate = read_audio(src)
+    redacted = apply_redaction(samples, rate, intervals, spec)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    path = dest_dir / f"{recording_id}.{policy}.{uuid.uuid4().hex[:8]}.redacted.{fmt}"
+    try:
+        write_audio(redacted, rate, path, fmt)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path, digest
+
+
+def audio_artifacts(
+    src: Path,
+    artifact_root: Path,
+    *,
+    recording_id: str,
+    raw: Transcript,
+    redactions: Sequence[tuple[AudioRedaction, RedactedTranscript]],
+    options: AudioOptions,
+    speakers: Sequence[str] = (),
+) -> tuple[list[dict[str, Any]], list[Path]]:
+    """Write one redacted audio file per policy that wants audio; return artifact rows + files.
+
+    ``speakers`` are the channel names in channel order (stereo: one speaker per channel), so a
+    span is bleeped only on its speaker's channel. The caller deletes the files if the store
+    transaction fails.
+    """
+    import json
+
+    channel_of = {name: i for i, name in enumerate(speakers)} if len(speakers) > 1 else None
+    rows: list[dict[str, Any]] = []
+    written: list[Path] = []
+    try:
+        for policy_spec, red in redactions:
+            spec = options.resolve(policy_spec)
+            if not (options.enabled and spec.enabled):
+                continue
+            path, digest = write_redacted_audio(
+                src,
+                artifact_root / recording_id,
+                recording_id=recording_id,
+                policy=red.policy,
+                intervals=redaction_intervals(raw, red, channel_of),
+                spec=spec,
+                fmt=options.format,
+            )
+            written.append(path)
+            rows.append(
+                {
+                    "kind": "redacted_audio",
+                    "data_category": "redacted",
+                    "policy": red.policy,
+                    "producer": json.dumps(
+                        [red.detector, *red.operators, f"{PRODUCER}+{spec.mode}"]
+                    ),
+                    "path": path.relative_to(artifact_root).as_posix(),
+                    "sha256": digest,
+                    "body": None,
+                }
+            )
+    except BaseException:
+        for p in written:
+            p.unlink(missing_ok=True)
+        raise
+    return rows, written

@@ -1,0 +1,52 @@
+"""Operators: what a redacted value is replaced with. Presidio ``Operator`` subclasses.
+
+Each carries a versioned name (``placeholder.v1``) that is recorded on every artifact it
+produced. ``OPERATORS`` maps names to classes; a policy names operators and their options.
+
+| name | output | state |
+|---|---|---|
+| ``label.v1`` | ``[PHONE_NUMBER]`` | none |
+| ``placeholder.v1`` | ``[PERSON_1]``, same value same number | per recording |
+| ``pseudonym.v1`` | ``[PERSON:3f9a0c2b71de]`` (HMAC, host secret) | per host key |
+| ``surrogate.v1`` | a fake, format-preserving value (Faker) | per recording |
+| ``mask.v1`` | ``**** **** **** 1111`` (``keep_last``) | none |
+| ``encrypt.v1`` | ``[ENC:PERSON:...]`` (AES-GCM, recording key) | recording key |
+"""
+
+from __future__ import annotations
+
+from redactor.operators.base import RedactorOperator, normalize_value
+from redactor.operators.encrypt import EncryptOperator, reveal_text
+from redactor.operators.keys import KeyRing
+from redactor.operators.label import LabelOperator
+from redactor.operators.mask import MaskOperator
+from redactor.operators.placeholder import PlaceholderOperator
+from redactor.operators.pseudonym import PseudonymOperator
+from redactor.operators.surrogate import SurrogateOperator, luhn_valid
+
+__all__ = [
+    "OPERATORS",
+    "EncryptOperator",
+    "KeyRing",
+    "LabelOperator",
+    "MaskOperator",
+    "PlaceholderOperator",
+    "PseudonymOperator",
+    "RedactorOperator",
+    "SurrogateOperator",
+    "luhn_valid",
+    "normalize_value",
+    "reveal_text",
+]
+
+OPERATORS: dict[str, type[RedactorOperator]] = {
+    cls.NAME: cls
+    for cls in (
+        LabelOperator,
+        PlaceholderOperator,
+        PseudonymOperator,
+        SurrogateOperator,
+        MaskOperator,
+        EncryptOperator,
+    )
+}

@@ -1,0 +1,62 @@
+"""The common base of redactor's operators: Presidio ``Operator`` subclasses with versioned names.
+
+An operator instance serves one recording: operators that must be consistent within a recording
+(numbered placeholders, surrogates) keep that state on the instance, so the policy builds fresh
+ones per recording. Presidio's factory instantiates operators without arguments, so every
+constructor argument has a default; ``validate`` then says what is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from presidio_anonymizer.operators import Operator, OperatorType
+
+from redactor.errors import InputError
+
+__all__ = ["RedactorOperator", "normalize_value"]
+
+_SPACE = re.compile(r"[\s,.;:!?'\"()\[\]-]+")
+
+
+def normalize_value(value: str) -> str:
+    """The identity of a value for consistency: case, spacing and separators do not matter.
+
+    "John Smith", "john smith." and "JOHN  SMITH" are the same person; "646-555-0143" and
+    "646 555 0143" the same number.
+    """
+    return _SPACE.sub(" ", value.casefold()).strip().replace(" ", "")
+
+
+class RedactorOperator(Operator):
+    """Base: ``NAME`` is the versioned name recorded on every artifact the operator touches.
+
+    Change ``NAME``'s version whenever the output bytes for the same input change.
+    """
+
+    NAME: ClassVar[str] = ""
+    PARAMS: ClassVar[frozenset[str]] = frozenset()
+
+    def operator_name(self) -> str:
+        return self.NAME
+
+    def operator_type(self) -> OperatorType:
+        return OperatorType.Anonymize
+
+    def validate(self, params: dict[str, Any] | None = None) -> None:
+        """Options, and (in operators that need one) the key: raises InputError."""
+        self.check_options(params)
+
+    def check_options(self, params: dict[str, Any] | None = None) -> None:
+        """The options alone (a policy file is checked before any key is at hand)."""
+        unknown = set(params or {}) - self.PARAMS - {"entity_type"}
+        if unknown:
+            raise InputError(
+                f"operator {self.NAME}: unknown option(s) {', '.join(sorted(unknown))}; "
+                f"valid: {', '.join(sorted(self.PARAMS)) or '(none)'}"
+            )
+
+    @staticmethod
+    def label_of(params: dict[str, Any] | None) -> str:
+        return str((params or {}).get("entity_type") or "PII")
