@@ -7,9 +7,8 @@ leaves nothing half-written. Files (redacted audio, exports) live under ``artifa
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +18,7 @@ from sqlalchemy import Connection, Engine, create_engine, delete, event, insert,
 from sqlalchemy.exc import SQLAlchemyError
 
 from redactor.crypto import decrypt, encrypt, new_key
-from redactor.errors import NotFoundError, StoreError
+from redactor.errors import NotFoundError, PurgedError, StoreError
 from redactor.serialize import (
     redacted_from_dict,
     redacted_to_dict,
@@ -27,6 +26,9 @@ from redactor.serialize import (
     transcript_to_dict,
 )
 from redactor.store import schema as s
+from redactor.store.lineage import LineageOps, new_artifact_id
+from redactor.store.purging import PurgeOps
+from redactor.store.retention import RetentionOps
 from redactor.types import RecordingMeta, RedactedTranscript, Span, Transcript
 
 __all__ = ["RecordingRow", "Store", "now"]
@@ -34,10 +36,6 @@ __all__ = ["RecordingRow", "Store", "now"]
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def new_artifact_id() -> str:
-    return "art-" + uuid.uuid4().hex
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +67,12 @@ class RecordingRow:
         )
 
 
-class Store:
-    """Recordings, their raw (encrypted) and redacted transcripts, lineage, audit, tombstones."""
+class Store(LineageOps, PurgeOps, RetentionOps):
+    """Recordings, their raw (encrypted) and redacted transcripts, lineage, audit, tombstones.
+
+    Lineage, purge and retention operations live in mixins (``lineage``, ``purging``,
+    ``retention``) to keep each module small; they share this engine and artifact root.
+    """
 
     def __init__(self, url: str, *, artifact_root: Path) -> None:
         self.url = url
@@ -175,120 +177,183 @@ class Store:
         spans: Sequence[Span],
         extra: Sequence[dict[str, Any]] = (),
         replace_existing: bool = False,
+        allow_purged: bool = False,
+        data_key: bytes | None = None,
     ) -> None:
         """Write a processed recording in one transaction (all or nothing).
 
         ``extra`` are further artifact rows (e.g. redacted audio files) already written to disk.
+        If the recording was purged (a tombstone exists, perhaps written while this one was
+        being processed) nothing is stored, the ``extra`` files are removed and ``PurgedError``
+        is raised; ``allow_purged`` is the explicit override and lifts the tombstone.
+        ``data_key`` is the recording's key when the caller already used it (e.g. for
+        encrypted tokens); otherwise a fresh one is made.
         """
         ts = now()
         with self.engine.begin() as conn:
-            if replace_existing:
-                conn.execute(delete(s.recordings).where(s.recordings.c.id == recording_id))
-            conn.execute(
-                insert(s.recordings).values(
-                    id=recording_id,
-                    host=meta.host,
+            self.lock_recording(conn, recording_id)
+            tombstoned = self.is_tombstoned(conn, recording_id)
+            if tombstoned and allow_purged:
+                conn.execute(
+                    delete(s.tombstones).where(s.tombstones.c.recording_id == recording_id)
+                )
+                conn.execute(
+                    delete(s.purge_jobs).where(s.purge_jobs.c.recording_id == recording_id)
+                )
+                self.audit(
+                    actor="pipeline",
+                    action="reingest-after-purge",
+                    recording_id=recording_id,
+                    conn=conn,
+                )
+            if not (tombstoned and not allow_purged):
+                self._insert_processed(
+                    conn,
+                    ts,
+                    recording_id=recording_id,
+                    meta=meta,
                     source_kind=source_kind,
                     source_sha256=source_sha256,
                     source_suffix=source_suffix,
                     channels=channels,
-                    duration_s=raw.duration_s,
-                    consent_training=meta.consent_training,
-                    speakers=json.dumps(sorted({seg.speaker for seg in raw.segments})),
-                    status="done",
-                    created_at=ts,
-                    updated_at=ts,
+                    raw=raw,
+                    redacted=redacted,
+                    spans=spans,
+                    extra=extra,
+                    replace_existing=replace_existing,
+                    data_key=data_key or new_key(),
                 )
+        if tombstoned and not allow_purged:
+            for row in extra:
+                if row.get("path"):
+                    self.artifact_file(str(row["path"])).unlink(missing_ok=True)
+            with suppress(OSError):  # the folder a late writer made, if it left it empty
+                self.recording_dir(recording_id).rmdir()
+            raise PurgedError(f"recording {recording_id} was purged; not stored")
+
+    def _insert_processed(
+        self,
+        conn: Connection,
+        ts: datetime,
+        *,
+        recording_id: str,
+        meta: RecordingMeta,
+        source_kind: str,
+        source_sha256: str,
+        source_suffix: str,
+        channels: int,
+        raw: Transcript,
+        redacted: Sequence[RedactedTranscript],
+        spans: Sequence[Span],
+        extra: Sequence[dict[str, Any]],
+        replace_existing: bool,
+        data_key: bytes,
+    ) -> None:
+        if replace_existing:
+            conn.execute(delete(s.recordings).where(s.recordings.c.id == recording_id))
+        conn.execute(
+            insert(s.recordings).values(
+                id=recording_id,
+                host=meta.host,
+                source_kind=source_kind,
+                source_sha256=source_sha256,
+                source_suffix=source_suffix,
+                channels=channels,
+                duration_s=raw.duration_s,
+                consent_training=meta.consent_training,
+                speakers=json.dumps(sorted({seg.speaker for seg in raw.segments})),
+                status="done",
+                created_at=ts,
+                updated_at=ts,
             )
-            for p in meta.participants:
-                conn.execute(
-                    insert(s.participants).values(
-                        recording_id=recording_id,
-                        role=p.role,
-                        channel=p.channel,
-                        opted_out=p.opted_out,
-                        subject_hash=None,
-                    )
-                )
-            key = new_key()
+        )
+        for p in meta.participants:
             conn.execute(
-                insert(s.data_keys).values(recording_id=recording_id, key=key, created_at=ts)
-            )
-            raw_id = new_artifact_id()
-            nonce, ct = encrypt(
-                key,
-                json.dumps(transcript_to_dict(raw)).encode(),
-                _aad(recording_id, "raw_transcript"),
-            )
-            conn.execute(
-                insert(s.raw_transcripts).values(
+                insert(s.participants).values(
                     recording_id=recording_id,
-                    artifact_id=raw_id,
-                    nonce=nonce,
-                    ciphertext=ct,
-                    producer=raw.producer,
+                    role=p.role,
+                    channel=p.channel,
+                    opted_out=p.opted_out,
+                    subject_hash=None,
                 )
             )
+        key = data_key
+        conn.execute(insert(s.data_keys).values(recording_id=recording_id, key=key, created_at=ts))
+        raw_id = new_artifact_id()
+        nonce, ct = encrypt(
+            key,
+            json.dumps(transcript_to_dict(raw)).encode(),
+            _aad(recording_id, "raw_transcript"),
+        )
+        conn.execute(
+            insert(s.raw_transcripts).values(
+                recording_id=recording_id,
+                artifact_id=raw_id,
+                nonce=nonce,
+                ciphertext=ct,
+                producer=raw.producer,
+            )
+        )
+        conn.execute(
+            insert(s.artifacts).values(
+                id=raw_id,
+                recording_id=recording_id,
+                kind="raw_transcript",
+                data_category="raw",
+                derived_from=None,
+                policy=None,
+                producer=json.dumps([raw.producer]),
+                path=None,
+                sha256=None,
+                body=None,
+                created_at=ts,
+            )
+        )
+        for red in redacted:
+            body = json.dumps(redacted_to_dict(red)).encode()
             conn.execute(
                 insert(s.artifacts).values(
-                    id=raw_id,
+                    id=new_artifact_id(),
                     recording_id=recording_id,
-                    kind="raw_transcript",
-                    data_category="raw",
-                    derived_from=None,
-                    policy=None,
-                    producer=json.dumps([raw.producer]),
+                    kind="redacted_transcript",
+                    data_category="redacted",
+                    derived_from=raw_id,
+                    policy=red.policy,
+                    producer=json.dumps([red.detector, *red.operators]),
                     path=None,
                     sha256=None,
-                    body=None,
+                    body=body,
                     created_at=ts,
                 )
             )
-            for red in redacted:
-                body = json.dumps(redacted_to_dict(red)).encode()
-                conn.execute(
-                    insert(s.artifacts).values(
-                        id=new_artifact_id(),
-                        recording_id=recording_id,
-                        kind="redacted_transcript",
-                        data_category="redacted",
-                        derived_from=raw_id,
-                        policy=red.policy,
-                        producer=json.dumps([red.detector, *red.operators]),
-                        path=None,
-                        sha256=None,
-                        body=body,
-                        created_at=ts,
-                    )
+        for row in extra:
+            conn.execute(
+                insert(s.artifacts).values(
+                    {
+                        "id": new_artifact_id(),
+                        "recording_id": recording_id,
+                        "created_at": ts,
+                        "derived_from": raw_id,
+                        **row,
+                    }
                 )
-            for row in extra:
-                conn.execute(
-                    insert(s.artifacts).values(
-                        {
-                            "id": new_artifact_id(),
-                            "recording_id": recording_id,
-                            "created_at": ts,
-                            "derived_from": raw_id,
-                            **row,
-                        }
-                    )
-                )
-            if spans:
-                conn.execute(
-                    insert(s.detections),
-                    [
-                        {
-                            "recording_id": recording_id,
-                            "segment": sp.segment,
-                            "start": sp.start,
-                            "end": sp.end,
-                            "label": sp.label,
-                            "score": sp.score,
-                            "recognizer": sp.recognizer,
-                        }
-                        for sp in spans
-                    ],
-                )
+            )
+        if spans:
+            conn.execute(
+                insert(s.detections),
+                [
+                    {
+                        "recording_id": recording_id,
+                        "segment": sp.segment,
+                        "start": sp.start,
+                        "end": sp.end,
+                        "label": sp.label,
+                        "score": sp.score,
+                        "recognizer": sp.recognizer,
+                    }
+                    for sp in spans
+                ],
+            )
 
     # -- reading ----------------------------------------------------------------------------
 

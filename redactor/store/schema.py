@@ -193,6 +193,39 @@ def _m1_initial(conn: Connection) -> None:
     )
 
 
+# A purge is a recorded multi-step job: ``step`` is the last step that completed, so a re-run
+# resumes after it; ``manifest`` (ids, kinds, paths, hashes; never content) is the snapshot
+# taken before anything was removed, and ``receipt`` is fixed when the job starts.
+purge_jobs = Table(
+    "purge_jobs",
+    metadata,
+    Column("recording_id", String(128), primary_key=True),
+    Column("reason", String(32), nullable=False),
+    Column("status", String(16), nullable=False),  # running | done
+    Column("step", String(32), nullable=False),  # last completed step
+    Column("attempts", Integer, nullable=False, default=1),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("manifest", Text, nullable=False),
+    Column("receipt", Text, nullable=False),
+)
+
+# Per-host retention: recordings older than ``older_than_days`` are purged or anonymized.
+retention_settings = Table(
+    "retention_settings",
+    metadata,
+    Column("host", String(128), primary_key=True),
+    Column("older_than_days", Integer, nullable=False),
+    Column("action", String(16), nullable=False),  # purge | anonymize
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def _m2_purge_jobs_retention(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[purge_jobs, retention_settings])
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("initial", _m1_initial),
+    ("purge_jobs_retention", _m2_purge_jobs_retention),
 ]

@@ -1,0 +1,110 @@
+"""Synthetic recordings with a full lineage, written straight to a store (no models).
+
+Purge and store tests need many recordings with every kind of artifact (raw and redacted
+transcripts, a redacted audio file, a summary, an exported file outside the artifact root)
+quickly and on both backends; the real pipeline is exercised elsewhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import update
+
+from redactor.store import Store
+from redactor.store import schema as s
+from redactor.types import (
+    RecordingMeta,
+    RedactedSegment,
+    RedactedTranscript,
+    Segment,
+    Span,
+    Transcript,
+    Word,
+)
+
+SECRET = "Zebulon Quackenbush"  # the "personal data" of every synthetic recording
+
+
+def marker(rid: str) -> str:
+    """A token unique to a recording's redacted text, to look for after a purge."""
+    return f"mk{hashlib.sha256(rid.encode()).hexdigest()[:16]}"
+
+
+def make_recording(
+    st: Store,
+    rid: str,
+    *,
+    host: str = "acme",
+    export_dir: Path | None = None,
+    created_at: datetime | None = None,
+) -> None:
+    text = f"my name is {SECRET} {marker(rid)}"
+    words = []
+    pos = 0
+    for i, w in enumerate(text.split(" ")):
+        words.append(Word(w, i * 0.3, i * 0.3 + 0.25, pos, pos + len(w)))
+        pos += len(w) + 1
+    raw = Transcript((Segment(0, "customer", 0.0, 2.0, text, tuple(words)),), producer="test/v1")
+    red_text = f"my name is [PERSON] {marker(rid)}"
+    redacted = RedactedTranscript(
+        (RedactedSegment(0, "customer", 0.0, 2.0, red_text, ()),),
+        policy="support",
+        operators=("label.v1",),
+        detector="test/v1",
+    )
+    folder = st.recording_dir(rid)
+    folder.mkdir(parents=True, exist_ok=True)
+    audio = folder / f"{rid}.support.redacted.wav"
+    audio.write_bytes(b"RIFF" + marker(rid).encode())
+    st.save_processed(
+        recording_id=rid,
+        meta=RecordingMeta(host=host),
+        source_kind="audio",
+        source_sha256=hashlib.sha256(f"source:{rid}".encode()).hexdigest(),
+        source_suffix=".wav",
+        channels=1,
+        raw=raw,
+        redacted=[redacted],
+        spans=[Span(0, 11, 11 + len(SECRET), "PERSON", 0.9, "test")],
+        extra=[
+            {
+                "kind": "redacted_audio",
+                "data_category": "redacted",
+                "policy": "support",
+                "producer": json.dumps(["test-audio/v1"]),
+                "path": audio.relative_to(st.artifact_root).as_posix(),
+                "sha256": hashlib.sha256(audio.read_bytes()).hexdigest(),
+            }
+        ],
+    )
+    red_id = next(a["id"] for a in st.artifacts_of(rid) if a["kind"] == "redacted_transcript")
+    st.add_artifact(
+        recording_id=rid,
+        kind="summary",
+        data_category="inferred",
+        producer=["test-summary/v1"],
+        derived_from=red_id,
+        policy="support",
+        body=json.dumps({"items": [{"text": marker(rid), "evidence": [0]}]}).encode(),
+    )
+    if export_dir is not None:
+        export_dir.mkdir(parents=True, exist_ok=True)
+        out = export_dir / f"{rid}.jsonl"
+        out.write_text(json.dumps({"id": rid, "text": red_text}) + "\n")
+        st.add_artifact(
+            recording_id=rid,
+            kind="dataset_file",
+            data_category="redacted",
+            producer=["test-export/v1"],
+            derived_from=red_id,
+            path=str(out.resolve()),
+        )
+    if created_at is not None:
+        with st.begin() as conn:
+            conn.execute(
+                update(s.recordings).where(s.recordings.c.id == rid).values(created_at=created_at)
+            )
