@@ -1,44 +1,85 @@
-"""The detector: Presidio's AnalyzerEngine on a spaCy pipeline plus transcript recognizers."""
+"""The detector: spaCy NER plus Presidio recognizers over a normalised view of the text.
+
+Why not Presidio's ``AnalyzerEngine``: it runs the whole spaCy pipeline (tagger, parser,
+lemmatizer) for its context enhancer, and its stock recognizers emit low-score junk on any
+digit run. Here spaCy runs only ``ner`` (which has its own tok2vec in the ``en_core_web_sm``
+family), batched with ``nlp.pipe``; the recognizers are Presidio recognizers called with
+``NlpArtifacts`` built from that doc, and they look for their own context cues, across line
+breaks, so the previous speaker turn counts.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from redactor.detect.normalize import normalize
 from redactor.detect.offline import use_bundled_suffix_list
 from redactor.models import spacy_model_name
 from redactor.types import Span, TextSpan, Transcript
 
-DETECTOR_VERSION = "v1"
+__all__ = ["DEFAULT_ALLOW_LIST", "MIN_SCORE", "PresidioDetector", "split_doc_spans",
+           "transcript_document"]  # fmt: skip
+
+DETECTOR_VERSION = "v2"
 MIN_SCORE = 0.4
-
+# Wake words and agent-facing terms that look like names; extend per operator.
+DEFAULT_ALLOW_LIST = frozenset(
+    {"alexa", "siri", "cortana", "olly", "google", "bixby", "echo", "sir", "madam", "ma'am",
+     "uh", "um", "huh", "yeah", "okay"}
+)  # fmt: skip
 _ENGINES: dict[str, Any] = {}
-_ENGINES_LOCK = threading.Lock()
+_LOCK = threading.Lock()
+_WORD_CHAR = re.compile(r"\w")
 
 
-def _analyzer(model: str) -> Any:
-    """Build (once per process and model) the Presidio analyzer."""
-    with _ENGINES_LOCK:
-        if model not in _ENGINES:
-            use_bundled_suffix_list()
-            # Presidio warns at length about recognizers for other languages; not actionable.
-            logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
-            from presidio_analyzer import AnalyzerEngine
-            from presidio_analyzer.nlp_engine import NlpEngineProvider
+class _Engine:
+    """What one process loads once: the spaCy pipeline and the recognizer instances."""
 
-            from redactor.detect.recognizers import DigitRunRecognizer
+    def __init__(self, model: str) -> None:
+        use_bundled_suffix_list()
+        logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+        import spacy
+        from presidio_analyzer.predefined_recognizers import (
+            CryptoRecognizer,
+            IbanRecognizer,
+            IpRecognizer,
+            MacAddressRecognizer,
+            UrlRecognizer,
+        )
 
-            provider = NlpEngineProvider(
-                nlp_configuration={
-                    "nlp_engine_name": "spacy",
-                    "models": [{"lang_code": "en", "model_name": model}],
-                }
+        from redactor.detect import recognizers as rec
+
+        keep = {"ner"}
+        base = spacy.load(model)
+        self.nlp = spacy.load(model, exclude=[p for p in base.pipe_names if p not in keep])
+        # ner listening to a shared tok2vec needs it; keep it where the config says so.
+        if "ner" in base.pipe_names and _listens(base):
+            self.nlp = spacy.load(
+                model, exclude=[p for p in base.pipe_names if p not in {"ner", "tok2vec"}]
             )
-            engine = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
-            engine.registry.add_recognizer(DigitRunRecognizer())
-            _ENGINES[model] = engine
+        del base
+        self.raw = [cls() for cls in rec.RAW]
+        stock = [IpRecognizer(), IbanRecognizer(), UrlRecognizer(), MacAddressRecognizer(),
+                 CryptoRecognizer()]  # fmt: skip
+        self.normalized = [cls() for cls in rec.NORMALIZED] + stock
+        for r in self.raw + self.normalized:
+            r.load()
+
+
+def _listens(nlp: Any) -> bool:
+    cfg = nlp.config["components"]["ner"]["model"].get("tok2vec", {})
+    return "Listener" in str(cfg.get("@architectures", ""))
+
+
+def _engine(model: str) -> _Engine:
+    with _LOCK:
+        if model not in _ENGINES:
+            _ENGINES[model] = _Engine(model)
         return _ENGINES[model]
 
 
@@ -61,42 +102,118 @@ def split_doc_spans(
         for i, seg in enumerate(transcript.segments):
             a, b = offsets[i], offsets[i] + len(seg.text)
             lo, hi = max(sp.start, a), min(sp.end, b)
-            if lo < hi:
+            if lo < hi and _WORD_CHAR.search(seg.text, lo, hi):
                 out.append(Span(seg.index, lo - a, hi - a, sp.label, sp.score, sp.recognizer))
     return tuple(out)
 
 
-class PresidioDetector:
-    """Presidio + spaCy + transcript-aware recognizers. Thread-safe after the first call."""
+def _allow_from_env() -> frozenset[str]:
+    raw = os.environ.get("REDACTOR_ALLOW_TERMS", "")
+    return frozenset(t.strip().lower() for t in raw.split(",") if t.strip())
 
-    def __init__(self, *, spacy_model: str | None = None, min_score: float = MIN_SCORE) -> None:
+
+class PresidioDetector:
+    """spaCy NER + Presidio recognizers on a normalised view. Thread-safe after loading.
+
+    ``allow_list``: the operator's own terms (product, company, agent-facing words) that must
+    never be redacted; added to ``DEFAULT_ALLOW_LIST`` and ``REDACTOR_ALLOW_TERMS``.
+    """
+
+    def __init__(
+        self,
+        *,
+        spacy_model: str | None = None,
+        min_score: float = MIN_SCORE,
+        allow_list: Iterable[str] = (),
+        batch_size: int = 64,
+    ) -> None:
         self.spacy_model = spacy_model_name(spacy_model)
         self.min_score = min_score
+        self.batch_size = batch_size
+        self.allow_list = DEFAULT_ALLOW_LIST | _allow_from_env() | {t.lower() for t in allow_list}
         self.name = f"redactor-detect/{DETECTOR_VERSION}+{self.spacy_model}"
 
+    def __repr__(self) -> str:
+        return f"PresidioDetector({self.name!r}, min_score={self.min_score})"
+
     @property
-    def analyzer(self) -> Any:
-        return _analyzer(self.spacy_model)
+    def engine(self) -> _Engine:
+        return _engine(self.spacy_model)
 
     def analyze_text(self, text: str) -> list[TextSpan]:
-        if not text.strip():
-            return []
-        results = self.analyzer.analyze(text=text, language="en", score_threshold=self.min_score)
-        spans = [
-            TextSpan(
-                r.start,
-                r.end,
-                r.entity_type,
-                float(r.score),
-                str((r.recognition_metadata or {}).get("recognizer_name", "")),
-            )
-            for r in results
-        ]
-        return sorted(spans, key=lambda s: (s.start, -s.end))
+        return self.analyze_texts([text])[0]
 
     def analyze_texts(self, texts: Sequence[str]) -> list[list[TextSpan]]:
-        return [self.analyze_text(t) for t in texts]
+        """Spans for each text; spaCy runs batched over all of them."""
+        eng = self.engine
+        docs = eng.nlp.pipe((t if t.strip() else "" for t in texts), batch_size=self.batch_size)
+        return [self._spans(eng, text, doc) for text, doc in zip(texts, docs, strict=True)]
 
     def detect(self, transcript: Transcript) -> tuple[Span, ...]:
         doc, offsets = transcript_document(transcript)
         return split_doc_spans(transcript, offsets, self.analyze_text(doc))
+
+    def _spans(self, eng: _Engine, text: str, doc: Any) -> list[TextSpan]:
+        if not text.strip():
+            return []
+        from presidio_analyzer.nlp_engine import NlpArtifacts
+
+        arts = NlpArtifacts(
+            entities=list(doc.ents), tokens=doc, tokens_indices=[], lemmas=[], nlp_engine=None,
+            language="en",
+        )  # fmt: skip
+        found: list[TextSpan] = []
+        for r in eng.raw:
+            for res in r.analyze(text, [], arts):
+                found.append(TextSpan(res.start, res.end, res.entity_type, res.score, r.name))
+        norm = normalize(text)
+        for r in eng.normalized:
+            for res in r.analyze(norm.text, r.supported_entities, None):
+                a, b = norm.to_original(res.start, res.end)
+                found.append(TextSpan(a, b, res.entity_type, float(res.score), r.name))
+        return self._clean(text, found)
+
+    def _clean(self, text: str, spans: list[TextSpan]) -> list[TextSpan]:
+        """Drop low scores and allow-listed terms, widen to whole words, merge overlaps."""
+        kept: list[TextSpan] = []
+        for sp in spans:
+            if sp.score < self.min_score:
+                continue
+            a, b = _widen(text, sp.start, sp.end)
+            a, b = self._trim_allowed(text, a, b)
+            if a < b and _WORD_CHAR.search(text, a, b):
+                kept.append(TextSpan(a, b, sp.label, sp.score, sp.recognizer))
+        return _merge(kept)
+
+    def _trim_allowed(self, text: str, a: int, b: int) -> tuple[int, int]:
+        words = list(re.finditer(r"\S+", text[a:b]))
+        keep = [w for w in words if w.group().strip(".,!?;:").lower() not in self.allow_list]
+        if not keep:
+            return a, a
+        return a + keep[0].start(), a + keep[-1].end()
+
+
+def _widen(text: str, a: int, b: int) -> tuple[int, int]:
+    while a > 0 and text[a - 1].isalnum():
+        a -= 1
+    while b < len(text) and text[b].isalnum():
+        b += 1
+    while b > a and text[b - 1] in " \t\n,;:":
+        b -= 1
+    while a < b and text[a] in " \t\n,;:":
+        a += 1
+    return a, b
+
+
+def _merge(spans: list[TextSpan]) -> list[TextSpan]:
+    """Overlapping spans become one; the label of the highest-scoring part wins."""
+    out: list[TextSpan] = []
+    for sp in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if out and sp.start < out[-1].end:
+            last = out[-1]
+            best = last if last.score >= sp.score else sp
+            out[-1] = TextSpan(last.start, max(last.end, sp.end), best.label,
+                               max(last.score, sp.score), best.recognizer)  # fmt: skip
+        else:
+            out.append(sp)
+    return out

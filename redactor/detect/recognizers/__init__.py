@@ -1,5 +1,52 @@
-"""Transcript-aware Presidio recognizers, one per module."""
+"""Transcript-aware Presidio recognizers, one per module.
 
+``RAW`` recognizers read the original text (names, spelling, spaCy entities); ``NORMALIZED``
+ones read the normalised view, where spoken numbers and e-mails are written out.
+"""
+
+from redactor.detect.recognizers.account_number import AccountNumberRecognizer
+from redactor.detect.recognizers.card_security import (
+    CardExpiryRecognizer,
+    CardSecurityCodeRecognizer,
+)
+from redactor.detect.recognizers.credit_card import CreditCardRecognizer
+from redactor.detect.recognizers.date_of_birth import DateOfBirthRecognizer
 from redactor.detect.recognizers.digit_run import DigitRunRecognizer
+from redactor.detect.recognizers.email import EmailRecognizer
+from redactor.detect.recognizers.id_number import IdNumberRecognizer
+from redactor.detect.recognizers.person_name import PersonNameRecognizer
+from redactor.detect.recognizers.phone import PhoneRecognizer
+from redactor.detect.recognizers.spacy_ner import SpacyNerRecognizer
+from redactor.detect.recognizers.spelled_name import CuedSpellingRecognizer, SpelledNameRecognizer
+from redactor.detect.recognizers.ssn import SsnLastFourRecognizer, SsnRecognizer
+from redactor.detect.recognizers.street_address import StreetAddressRecognizer
+from redactor.detect.recognizers.zip_code import StateZipRecognizer, ZipCodeRecognizer
 
-__all__ = ["DigitRunRecognizer"]
+__all__ = [
+    "AccountNumberRecognizer",
+    "CardExpiryRecognizer",
+    "CardSecurityCodeRecognizer",
+    "CreditCardRecognizer",
+    "CuedSpellingRecognizer",
+    "DateOfBirthRecognizer",
+    "DigitRunRecognizer",
+    "EmailRecognizer",
+    "IdNumberRecognizer",
+    "PersonNameRecognizer",
+    "PhoneRecognizer",
+    "SpacyNerRecognizer",
+    "SpelledNameRecognizer",
+    "SsnLastFourRecognizer",
+    "SsnRecognizer",
+    "StateZipRecognizer",
+    "StreetAddressRecognizer",
+    "ZipCodeRecognizer",
+]
+
+RAW = (SpacyNerRecognizer, PersonNameRecognizer, SpelledNameRecognizer, CuedSpellingRecognizer)
+NORMALIZED = (
+    DigitRunRecognizer, PhoneRecognizer, CreditCardRecognizer, CardSecurityCodeRecognizer,
+    CardExpiryRecognizer, SsnRecognizer, SsnLastFourRecognizer, AccountNumberRecognizer,
+    ZipCodeRecognizer, StateZipRecognizer, DateOfBirthRecognizer, EmailRecognizer,
+    StreetAddressRecognizer, IdNumberRecognizer,
+)  # fmt: skip
