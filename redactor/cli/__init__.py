@@ -15,6 +15,7 @@ import sys
 from redactor.cli import process as _process  # noqa: F401
 from redactor.cli import redact_text as _redact_text  # noqa: F401
 from redactor.cli import reveal as _reveal  # noqa: F401
+from redactor.cli import serve as _serve  # noqa: F401
 from redactor.cli import show as _show  # noqa: F401
 from redactor.cli.app import app, err_console
 

@@ -225,7 +225,109 @@ def _m2_purge_jobs_retention(conn: Connection) -> None:
     metadata.create_all(conn, tables=[purge_jobs, retention_settings])
 
 
+# Web access (``redactor serve``). API tokens are stored as SHA-256 hashes (they are long random
+# strings, so a fast hash is enough); a host token only sees that host's recordings.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),  # support | host | admin
+    Column("host", String(128), nullable=True),  # set for role host only
+    Column("name", String(128), nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+# Browser sessions made by logging in with a token; only the hash of the cookie is stored.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("token_id", String(32), ForeignKey("api_tokens.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+# Per-host webhook signing secrets. Rotation retires all but the newest, then adds one, so at
+# most two are valid at once.
+webhook_secrets = Table(
+    "webhook_secrets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("host", String(128), nullable=False, index=True),
+    Column("secret", String(128), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("retired_at", DateTime(timezone=True), nullable=True),
+)
+
+# Deletion webhook events: the (host, event id) pair is the idempotency key. The recording is
+# named ``target_recording`` (not ``recording_id``) on purpose: like the audit log, the event
+# and its receipt must outlive the purge it triggered.
+webhook_events = Table(
+    "webhook_events",
+    metadata,
+    Column("host", String(128), primary_key=True),
+    Column("event_id", String(128), primary_key=True),
+    Column("target_recording", String(128), nullable=False),
+    Column("status", String(16), nullable=False),  # accepted | done | not_found | failed
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("receipt", Text, nullable=True),
+)
+
+# Server-side secrets (e.g. the key for participant subject hashes), created on first use.
+server_secrets = Table(
+    "server_secrets",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", LargeBinary, nullable=False),
+)
+
+
+def _m3_web_access(conn: Connection) -> None:
+    metadata.create_all(
+        conn, tables=[api_tokens, web_sessions, webhook_secrets, webhook_events, server_secrets]
+    )
+
+
+# Dataset exports (``redactor export-dataset``): one row an export, no recording ids (each
+# included recording has ``dataset_export``/``dataset_rows`` artifacts instead), so the
+# registry outlives purges and a purge can find every export to rewrite.
+dataset_exports = Table(
+    "dataset_exports",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("out_dir", Text, nullable=False),  # absolute path of the dataset folder
+    Column("policy", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("status", String(16), nullable=False),  # writing | ready
+    Column("rows", Integer, nullable=False),
+    Column("recordings", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Exports rewritten because a recording was purged. ``purged_recording`` (not ``recording_id``)
+# on purpose: like the audit log, this proof must outlive the purge.
+dataset_export_purges = Table(
+    "dataset_export_purges",
+    metadata,
+    Column("purged_recording", String(128), primary_key=True),
+    Column("export_id", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),  # the export's version after the rewrite
+    Column("rows_removed", Integer, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+
+def _m4_dataset_exports(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[dataset_exports, dataset_export_purges])
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("initial", _m1_initial),
     ("purge_jobs_retention", _m2_purge_jobs_retention),
+    ("web_access", _m3_web_access),
+    ("dataset_exports", _m4_dataset_exports),
 ]

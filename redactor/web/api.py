@@ -1,0 +1,287 @@
+"""The JSON API under ``/api``: recordings for support and hosts, data-subject requests, admin.
+
+Host tokens are scoped: every recording lookup goes through ``visible_recording`` with the
+token's host, so another host's recording is a 404, indistinguishable from a missing one.
+Support tokens read redacted data only, and only with a ticket; every read is audited.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from redactor.auth import Principal, create_token, list_tokens, revoke_token
+from redactor.errors import NotFoundError
+from redactor.ingest import validate_id
+from redactor.serialize import transcript_to_dict
+from redactor.store import RecordingRow
+from redactor.web.content import (
+    check_ticket,
+    redacted_audio,
+    summaries,
+    support_transcript,
+    visible_recording,
+)
+from redactor.web.deps import require, store_of
+from redactor.web.subjects import (
+    delete_subject,
+    export_recording,
+    export_subject,
+    to_csv,
+)
+from redactor.web.webhooks import webhook_event
+
+__all__ = ["router", "search_recordings"]
+
+router = APIRouter(prefix="/api")
+
+Anyone = Depends(require("support", "host", "admin"))
+HostOrAdmin = Depends(require("host", "admin"))
+AdminOnly = Depends(require("admin"))
+Ticket = Annotated[str | None, Query(max_length=64)]
+
+
+def _scope(p: Principal) -> str | None:
+    return p.host if p.role == "host" else None
+
+
+def search_recordings(
+    request: Request,
+    p: Principal,
+    *,
+    q: str = "",
+    host: str = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> list[RecordingRow]:
+    """Recordings the caller may see, filtered by id substring, host and creation date."""
+    rows = store_of(request).list_recordings(host=_scope(p) or (host or None))
+    return [
+        r
+        for r in rows
+        if (not q or q.lower() in r.id.lower())
+        and (since is None or r.created_at.date() >= since)
+        and (until is None or r.created_at.date() <= until)
+    ]
+
+
+def _rec_json(r: RecordingRow) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "host": r.host,
+        "status": r.status,
+        "kind": r.source_kind,
+        "duration": round(r.duration_s, 2),
+        "speakers": list(r.speakers),
+        "consent_training": r.consent_training,
+        "created": r.created_at.isoformat(timespec="seconds"),
+    }
+
+
+@router.get("/recordings")
+def list_recordings(
+    request: Request,
+    p: Principal = Anyone,
+    q: Annotated[str, Query(max_length=128)] = "",
+    host: Annotated[str, Query(max_length=128)] = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> dict[str, Any]:
+    rows = search_recordings(request, p, q=q, host=host, since=since, until=until)
+    return {"recordings": [_rec_json(r) for r in rows]}
+
+
+@router.get("/recordings/{recording_id}")
+def get_recording(
+    request: Request, recording_id: str, ticket: Ticket = None, p: Principal = Anyone
+) -> dict[str, Any]:
+    """The redacted transcript and summaries; support must give a ticket, every read is audited."""
+    store = store_of(request)
+    rec = visible_recording(store, recording_id, _scope(p))
+    if p.role == "support" or ticket is not None:
+        check_ticket(ticket)
+    red = support_transcript(store, rec.id)
+    store.audit(actor=p.actor, action="view_redacted", recording_id=rec.id, ticket=ticket)
+    return {
+        **_rec_json(rec),
+        "transcript": red.to_json(rec.id),
+        "summaries": [
+            {"label": "inferred", "kind": x.kind, "producer": x.producer, "text": x.text}
+            for x in summaries(store, rec.id)
+        ],
+    }
+
+
+@router.get("/recordings/{recording_id}/audio")
+def get_audio(
+    request: Request, recording_id: str, ticket: Ticket = None, p: Principal = Anyone
+) -> FileResponse:
+    store = store_of(request)
+    rec = visible_recording(store, recording_id, _scope(p))
+    if p.role == "support" or ticket is not None:
+        check_ticket(ticket)
+    path, media_type = redacted_audio(store, rec.id)
+    store.audit(actor=p.actor, action="play_redacted_audio", recording_id=rec.id, ticket=ticket)
+    return FileResponse(path, media_type=media_type)
+
+
+@router.get("/recordings/{recording_id}/raw")
+def get_raw(
+    request: Request, recording_id: str, ticket: Ticket = None, p: Principal = AdminOnly
+) -> dict[str, Any]:
+    """The raw transcript: admins only, with a ticket, audited. Support and hosts get 403."""
+    store = store_of(request)
+    rec = visible_recording(store, recording_id, None)
+    check_ticket(ticket)
+    store.audit(actor=p.actor, action="reveal_raw", recording_id=rec.id, ticket=ticket)
+    return {"id": rec.id, "raw_transcript": transcript_to_dict(store.raw_transcript(rec.id))}
+
+
+@router.delete("/recordings/{recording_id}")
+def delete_recording(
+    request: Request, recording_id: str, p: Principal = HostOrAdmin
+) -> dict[str, Any]:
+    store = store_of(request)
+    rec = visible_recording(store, recording_id, _scope(p))
+    receipt = request.app.state.purge(store, rec.id, "host-deleted", actor=p.actor)
+    return {"id": rec.id, "receipt": receipt}
+
+
+class ConsentBody(BaseModel):
+    consent_training: bool
+
+
+@router.put("/recordings/{recording_id}/consent")
+def set_consent(
+    request: Request, recording_id: str, body: ConsentBody, p: Principal = HostOrAdmin
+) -> dict[str, Any]:
+    store = store_of(request)
+    rec = visible_recording(store, recording_id, _scope(p))
+    store.set_consent(rec.id, body.consent_training)
+    store.audit(
+        actor=p.actor,
+        action="set_consent",
+        recording_id=rec.id,
+        detail={"consent_training": body.consent_training},
+    )
+    return {"id": rec.id, "consent_training": body.consent_training}
+
+
+def _export_response(data: dict[str, Any], fmt: str, name: str) -> Response:
+    if fmt == "csv":
+        return Response(
+            to_csv(data),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    return JSONResponse(data)
+
+
+@router.get("/recordings/{recording_id}/export")
+def export_one(
+    request: Request,
+    recording_id: str,
+    format: Literal["json", "csv"] = "json",
+    p: Principal = HostOrAdmin,
+) -> Response:
+    store = store_of(request)
+    rec = visible_recording(store, recording_id, _scope(p))
+    store.audit(actor=p.actor, action="export_recording", recording_id=rec.id)
+    return _export_response(export_recording(store, rec.id), format, rec.id)
+
+
+class SubjectBody(BaseModel):
+    """The identifier travels in the body (not the URL), so access logs never hold it."""
+
+    identifier: str = Field(min_length=1, max_length=256)
+    host: str | None = Field(default=None, max_length=128)
+    format: Literal["json", "csv"] = "json"
+
+
+def _subject_host(p: Principal, body: SubjectBody) -> str | None:
+    if p.role == "host":
+        return p.host
+    return None if body.host is None else validate_id(body.host, "host id")
+
+
+@router.post("/subjects/export")
+def subject_export(request: Request, body: SubjectBody, p: Principal = HostOrAdmin) -> Response:
+    store = store_of(request)
+    data = export_subject(store, body.identifier, _subject_host(p, body))
+    for r in data["recordings"]:
+        store.audit(actor=p.actor, action="export_subject", recording_id=r["recording"]["id"])
+    return _export_response(data, body.format, "subject-export")
+
+
+@router.post("/subjects/delete")
+def subject_delete(
+    request: Request, body: SubjectBody, p: Principal = HostOrAdmin
+) -> dict[str, Any]:
+    store = store_of(request)
+    receipts = delete_subject(
+        store, body.identifier, _subject_host(p, body), request.app.state.purge, actor=p.actor
+    )
+    return {"purged": len(receipts), "receipts": receipts}
+
+
+@router.get("/webhook-events/{event_id}")
+def get_webhook_event(
+    request: Request, event_id: str, p: Principal = HostOrAdmin
+) -> dict[str, Any]:
+    validate_id(event_id, "event id")
+    event = webhook_event(store_of(request), _scope(p), event_id)
+    if event is None:
+        raise NotFoundError(f"webhook event {event_id}: not found")
+    return event
+
+
+# -- admin ---------------------------------------------------------------------------------
+
+
+class TokenBody(BaseModel):
+    role: Literal["support", "host", "admin"]
+    host: str | None = Field(default=None, max_length=128)
+    name: str = Field(default="", max_length=128)
+
+
+@router.get("/admin/tokens")
+def admin_tokens(request: Request, p: Principal = AdminOnly) -> dict[str, Any]:
+    rows = list_tokens(store_of(request))
+    for r in rows:
+        for k in ("created_at", "revoked_at"):
+            r[k] = r[k].isoformat() if r[k] else None
+    return {"tokens": rows}
+
+
+@router.post("/admin/tokens", status_code=201)
+def admin_create_token(
+    request: Request, body: TokenBody, p: Principal = AdminOnly
+) -> dict[str, Any]:
+    token = create_token(
+        store_of(request), role=body.role, host=body.host, name=body.name, actor=p.actor
+    )
+    return {"token": token, "id": token.split("_")[1]}
+
+
+@router.delete("/admin/tokens/{token_id}")
+def admin_revoke_token(request: Request, token_id: str, p: Principal = AdminOnly) -> dict[str, Any]:
+    if not token_id.isalnum() or len(token_id) > 32:
+        raise HTTPException(400, "invalid token id")
+    revoke_token(store_of(request), token_id, actor=p.actor)
+    return {"id": token_id, "revoked": True}
+
+
+@router.get("/admin/audit")
+def admin_audit(
+    request: Request, recording_id: str | None = None, p: Principal = AdminOnly
+) -> dict[str, Any]:
+    if recording_id is not None:
+        validate_id(recording_id)
+    entries = store_of(request).audit_entries(recording_id)
+    for e in entries:
+        e["at"] = e["at"].isoformat()
+    return {"entries": entries}

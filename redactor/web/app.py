@@ -1,0 +1,136 @@
+"""The FastAPI application: ``create_app(store)`` wires pages, API, webhook and static files.
+
+Every response except static files is sent with ``Cache-Control: no-store`` (transcript
+content must not linger in browser or proxy caches) and a strict Content-Security-Policy:
+scripts and styles come from ``/static`` only. Errors answer with a short message that names
+the input and the problem; exceptions are never echoed, so no content can leak through them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from redactor.errors import InputError, NotFoundError, RedactorError
+from redactor.store import Store
+from redactor.web import api, pages, webhooks
+from redactor.web.deps import LoginRequired, optional_principal
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("redactor.web")
+
+STATIC_DIR = Path(__file__).parent / "static"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "media-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+PurgeFn = Callable[..., dict[str, Any]]
+
+
+def _default_purge() -> PurgeFn:
+    from redactor.purge import purge
+
+    return purge
+
+
+def create_app(store: Store, *, purge: PurgeFn | None = None) -> FastAPI:
+    """The support viewer and host API over ``store``.
+
+    ``purge`` is the function that purges a recording (``redactor.purge.purge`` by default):
+    ``purge(store, recording_id, reason, actor=...) -> receipt``.
+    """
+    app = FastAPI(
+        title="redactor",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.store = store
+    app.state.purge = purge or _default_purge()
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    app.include_router(webhooks.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _install_handlers(app)
+
+    @app.middleware("http")
+    async def headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        if request.url.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "public, max-age=300"
+        else:
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Pragma"] = "no-cache"
+        return response
+
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(("/api/", "/webhooks/")) or "text/html" not in (
+        request.headers.get("accept", "")
+    )
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"error": message}, status_code=status)
+    principal = None
+    try:
+        principal = optional_principal(request)
+    except HTTPException:
+        principal = None
+    return pages.render(
+        request, "error.html", status, principal=principal, status=status, message=message
+    )
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        response = _error(request, exc.status_code, str(exc.detail))
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        # Only where the problem is, never the submitted value (it could be personal data).
+        where = sorted({".".join(str(x) for x in e.get("loc", ())) for e in exc.errors()})
+        return _error(request, 422, "invalid request: " + ", ".join(where))
+
+    @app.exception_handler(RedactorError)
+    async def redactor_error(request: Request, exc: RedactorError) -> Response:
+        if isinstance(exc, NotFoundError):
+            return _error(request, 404, str(exc))
+        if isinstance(exc, InputError):
+            return _error(request, 400, str(exc))
+        log.warning("request failed: %s", type(exc).__name__)
+        return _error(request, 500, "internal error")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.error("request failed: %s", type(exc).__name__)
+        return _error(request, 500, "internal error")

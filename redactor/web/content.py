@@ -1,0 +1,190 @@
+"""What the web layer reads from the store: redacted transcripts, summaries, redacted audio.
+
+Only redacted or inferred data is read here; the raw transcript is read in exactly one place
+(``api.raw_transcript``, admin only). Summaries are artifacts whose ``data_category`` is
+``inferred``; they are made from the redacted transcript by ``redactor.summarize``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from redactor.errors import InputError, NotFoundError, RedactorError
+from redactor.ingest import validate_id
+from redactor.store import RecordingRow, Store
+from redactor.store import schema as s
+from redactor.types import RedactedTranscript
+
+__all__ = [
+    "SUPPORT_POLICY",
+    "Summary",
+    "check_ticket",
+    "redacted_audio",
+    "summaries",
+    "support_transcript",
+    "visible_recording",
+]
+
+SUPPORT_POLICY = "support"
+_TICKET_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:#-]{0,63}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """An inferred (generated) summary: made by a model from redacted text, may be wrong."""
+
+    artifact_id: str
+    kind: str
+    producer: str
+    text: str
+
+
+def check_ticket(ticket: str | None) -> str:
+    """A ticket reference such as ``SUP-1234``: short, no spaces, so it cannot carry prose."""
+    if not ticket or not _TICKET_RE.match(ticket):
+        raise InputError(
+            "ticket: required; 1-64 characters of letters, digits, '.', '_', ':', '#', '-'"
+        )
+    return ticket
+
+
+def visible_recording(store: Store, recording_id: str, host: str | None) -> RecordingRow:
+    """The recording if it exists and ``host`` (None: any) may see it; else NotFound.
+
+    Another host's recording is reported exactly like a missing one, so ids cannot be probed.
+    """
+    validate_id(recording_id)
+    try:
+        row = store.recording(recording_id)
+    except NotFoundError:
+        raise NotFoundError(f"recording {recording_id}: not found") from None
+    if host is not None and row.host != host:
+        raise NotFoundError(f"recording {recording_id}: not found")
+    return row
+
+
+def support_transcript(store: Store, recording_id: str) -> RedactedTranscript:
+    """The support policy's redaction, or the first one stored when there is none."""
+    try:
+        return store.redacted(recording_id, SUPPORT_POLICY)
+    except NotFoundError:
+        return store.redacted(recording_id)
+
+
+def _summary_text(body: bytes | None) -> str:
+    if not body:
+        return ""
+    raw = bytes(body).decode("utf-8", errors="replace")
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError:
+        return raw
+    if isinstance(data, dict):
+        for key in ("text", "summary"):
+            if isinstance(data.get(key), str):
+                return str(data[key])
+        for key in ("items", "points", "bullets"):
+            if isinstance(data.get(key), list):
+                return "\n".join(_item_text(x) for x in data[key])
+    return raw if not isinstance(data, str) else data
+
+
+def _item_text(item: Any) -> str:
+    if isinstance(item, dict) and isinstance(item.get("text"), str):
+        return str(item["text"])
+    return str(item)
+
+
+def summaries(store: Store, recording_id: str) -> list[Summary]:
+    """Every inferred artifact with a body (summaries), oldest first."""
+    q = (
+        select(s.artifacts.c.id, s.artifacts.c.kind, s.artifacts.c.producer, s.artifacts.c.body)
+        .where(
+            s.artifacts.c.recording_id == recording_id,
+            s.artifacts.c.data_category == "inferred",
+        )
+        .order_by(s.artifacts.c.created_at)
+    )
+    with store.engine.connect() as conn:
+        rows = list(conn.execute(q))
+    out = []
+    for r in rows:
+        text = _summary_text(r.body)
+        if text:
+            out.append(Summary(r.id, r.kind, _producer(r.producer), text))
+    return out
+
+
+def _producer(value: str) -> str:
+    try:
+        names = json.loads(value)
+    except json.JSONDecodeError:
+        return value
+    return ", ".join(str(n) for n in names) if isinstance(names, list) else str(names)
+
+
+def redacted_audio(store: Store, recording_id: str) -> tuple[Path, str]:
+    """The redacted audio file and its media type; the path never leaves ``artifact_root``."""
+    q = (
+        select(s.artifacts.c.path, s.artifacts.c.policy)
+        .where(
+            s.artifacts.c.recording_id == recording_id,
+            s.artifacts.c.kind == "redacted_audio",
+            s.artifacts.c.data_category == "redacted",
+            s.artifacts.c.path.is_not(None),
+        )
+        .order_by(s.artifacts.c.created_at)
+    )
+    with store.engine.connect() as conn:
+        rows = list(conn.execute(q))
+    if not rows:
+        raise NotFoundError(f"recording {recording_id}: no redacted audio")
+    row = next((r for r in rows if r.policy == SUPPORT_POLICY), rows[0])
+    root = store.artifact_root.resolve()
+    rel = Path(str(row.path))
+    try:
+        full = (root / rel).resolve()
+    except (OSError, RuntimeError):
+        raise NotFoundError(f"recording {recording_id}: no redacted audio") from None
+    if rel.is_absolute() or root not in full.parents or not full.is_file():
+        raise NotFoundError(f"recording {recording_id}: no redacted audio")
+    return full, _MEDIA_TYPES.get(full.suffix.lower(), "application/octet-stream")
+
+
+_MEDIA_TYPES = {
+    ".flac": "audio/flac",
+    ".wav": "audio/wav",
+    ".mp3": "audio/mpeg",
+    ".ogg": "audio/ogg",
+    ".opus": "audio/ogg",
+    ".m4a": "audio/mp4",
+}
+
+
+def has_redacted_audio(store: Store, recording_id: str) -> bool:
+    try:
+        redacted_audio(store, recording_id)
+    except RedactorError:
+        return False
+    return True
+
+
+def transcript_view(red: RedactedTranscript) -> list[dict[str, Any]]:
+    """Segments for the page: speaker, times as m:ss, text."""
+    return [
+        {
+            "index": seg.index,
+            "speaker": seg.speaker,
+            "start": seg.start_s,
+            "end": seg.end_s,
+            "clock": f"{int(seg.start_s // 60)}:{int(seg.start_s % 60):02d}",
+            "text": seg.text,
+        }
+        for seg in red.segments
+    ]

@@ -1,0 +1,195 @@
+"""Data-subject requests: export everything stored about a recording or a participant; delete.
+
+A participant is found by the keyed hash of an identifier the host knows them by (e-mail,
+phone, customer id: see ``redactor.auth.subject_hash``); the identifier itself is never
+stored or logged. Exports hold what the store holds in readable form: metadata, lineage,
+the redacted transcripts, inferred summaries, detections (labels and offsets, no text) and the
+audit trail. The raw transcript is stored encrypted and is not part of an export.
+
+CSV cells that a spreadsheet would run as a formula (starting with ``= + - @``, or a tab or
+carriage return) are prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from redactor.auth import subject_hash
+from redactor.errors import NotFoundError
+from redactor.serialize import redacted_from_dict
+from redactor.store import Store
+from redactor.store import schema as s
+from redactor.web.content import summaries
+
+__all__ = [
+    "PurgeFn",
+    "delete_subject",
+    "export_recording",
+    "export_subject",
+    "neutralize",
+    "subject_recordings",
+    "to_csv",
+]
+
+PurgeFn = Callable[..., dict[str, Any]]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS = ("section", "recording_id", "item", "field", "value")
+
+
+def neutralize(cell: str) -> str:
+    """Make a cell inert in spreadsheets (OWASP CSV injection advice)."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray | memoryview):
+        return None
+    return value
+
+
+def export_recording(store: Store, recording_id: str) -> dict[str, Any]:
+    """Everything stored about one recording, in readable form (no raw transcript)."""
+    rec = store.recording(recording_id)
+    with store.engine.connect() as conn:
+        parts = conn.execute(
+            select(
+                s.participants.c.role, s.participants.c.channel, s.participants.c.opted_out
+            ).where(s.participants.c.recording_id == recording_id)
+        )
+        participants = [dict(r._mapping) for r in parts]
+        bodies = conn.execute(
+            select(s.artifacts.c.policy, s.artifacts.c.body).where(
+                s.artifacts.c.recording_id == recording_id,
+                s.artifacts.c.kind == "redacted_transcript",
+            )
+        )
+        transcripts = {
+            str(r.policy): redacted_from_dict(json.loads(bytes(r.body))).to_json(recording_id)
+            for r in bodies
+            if r.body is not None
+        }
+    for t in transcripts.values():
+        for seg in t["segments"]:
+            seg.pop("words", None)  # the same text again, word by word
+    return {
+        "recording": {
+            "id": rec.id,
+            "host": rec.host,
+            "source_kind": rec.source_kind,
+            "duration_s": round(rec.duration_s, 3),
+            "channels": rec.channels,
+            "consent_training": rec.consent_training,
+            "speakers": list(rec.speakers),
+            "status": rec.status,
+            "created_at": rec.created_at.isoformat(),
+        },
+        "participants": participants,
+        "raw_transcript": {"stored": "encrypted", "included": False},
+        "artifacts": [
+            {k: _jsonable(v) for k, v in a.items()} for a in store.artifacts_of(recording_id)
+        ],
+        "redacted_transcripts": transcripts,
+        "summaries": [
+            {
+                "artifact_id": x.artifact_id,
+                "label": "inferred",
+                "producer": x.producer,
+                "text": x.text,
+            }
+            for x in summaries(store, recording_id)
+        ],
+        "detections": [
+            {
+                "segment": d.segment,
+                "start": d.start,
+                "end": d.end,
+                "label": d.label,
+                "score": round(d.score, 4),
+                "recognizer": d.recognizer,
+            }
+            for d in store.detections(recording_id)
+        ],
+        "audit": [
+            {
+                "at": _jsonable(e["at"]),
+                "actor": e["actor"],
+                "action": e["action"],
+                "ticket": e["ticket"],
+            }
+            for e in store.audit_entries(recording_id)
+        ],
+    }
+
+
+def subject_recordings(store: Store, identifier: str, host: str | None) -> list[str]:
+    """Ids of the recordings (of ``host``; None: any) where this participant appears."""
+    digest = subject_hash(store, identifier)
+    q = (
+        select(s.participants.c.recording_id)
+        .join(s.recordings, s.recordings.c.id == s.participants.c.recording_id)
+        .where(s.participants.c.subject_hash == digest)
+        .distinct()
+        .order_by(s.participants.c.recording_id)
+    )
+    if host is not None:
+        q = q.where(s.recordings.c.host == host)
+    with store.engine.connect() as conn:
+        return [str(r.recording_id) for r in conn.execute(q)]
+
+
+def export_subject(store: Store, identifier: str, host: str | None) -> dict[str, Any]:
+    ids = subject_recordings(store, identifier, host)
+    if not ids:
+        raise NotFoundError("data subject: no recordings found for this identifier")
+    return {"recordings": [export_recording(store, rid) for rid in ids]}
+
+
+def delete_subject(
+    store: Store, identifier: str, host: str | None, purge: PurgeFn, *, actor: str
+) -> list[dict[str, Any]]:
+    """Purge every recording of ``host`` the participant appears in; return the receipts."""
+    ids = subject_recordings(store, identifier, host)
+    if not ids:
+        raise NotFoundError("data subject: no recordings found for this identifier")
+    return [purge(store, rid, "subject-request", actor=actor) for rid in ids]
+
+
+def _rows(section: str, rid: str, items: Iterable[tuple[str, dict[str, Any]]]) -> list[list[str]]:
+    out = []
+    for item, record in items:
+        for field, value in record.items():
+            text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+            out.append([section, rid, item, field, text])
+    return out
+
+
+def to_csv(export: dict[str, Any]) -> str:
+    """One CSV (section, recording_id, item, field, value) for a recording or subject export."""
+    recs = export.get("recordings", [export])
+    rows: list[list[str]] = []
+    for r in recs:
+        rid = r["recording"]["id"]
+        rows += _rows("recording", rid, [("", r["recording"])])
+        rows += _rows("participant", rid, ((str(i), p) for i, p in enumerate(r["participants"])))
+        rows += _rows("raw_transcript", rid, [("", r["raw_transcript"])])
+        rows += _rows("artifact", rid, ((a["id"], a) for a in r["artifacts"]))
+        for policy, t in r["redacted_transcripts"].items():
+            segs = ((str(seg["index"]), seg) for seg in t["segments"])
+            rows += _rows(f"redacted_transcript:{policy}", rid, segs)
+        rows += _rows("summary", rid, ((x["artifact_id"], x) for x in r["summaries"]))
+        rows += _rows("detection", rid, ((str(i), d) for i, d in enumerate(r["detections"])))
+        rows += _rows("audit", rid, ((str(i), e) for i, e in enumerate(r["audit"])))
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows([neutralize(c) for c in row] for row in rows)
+    return buf.getvalue()

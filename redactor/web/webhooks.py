@@ -1,0 +1,214 @@
+"""The host deletion webhook: ``POST /webhooks/recording-deleted``.
+
+A host signs each request with its secret (HMAC-SHA256, hex) over ``<timestamp>.<raw body>``
+and sends three headers::
+
+    X-Redactor-Host: acme
+    X-Redactor-Timestamp: 1718000000          (Unix seconds)
+    X-Redactor-Signature: v1=<hex>[,v1=<hex>]  (one per secret it holds, while rotating)
+
+and a JSON body ``{"event_id": "...", "recording_id": "..."}``. Requests older or newer than
+five minutes are refused, so a captured request cannot be replayed later; within the window
+the event id (stored per host) makes a replay a no-op. Any of the host's valid secrets (two
+during a rotation) verifies. The answer is immediate (202); the purge runs after the response,
+and its receipt is kept with the event (``GET /api/webhook-events/{event_id}``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+from typing import Any
+
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from redactor.auth import webhook_secrets
+from redactor.errors import InputError, RedactorError
+from redactor.ingest import validate_id
+from redactor.store import Store
+from redactor.store import schema as s
+from redactor.store.core import now
+from redactor.web.deps import store_of
+
+__all__ = ["MAX_BODY", "TOLERANCE_S", "router", "sign", "verify"]
+
+log = logging.getLogger("redactor.web.webhooks")
+
+MAX_BODY = 16 * 1024
+TOLERANCE_S = 300
+HOST_HEADER = "x-redactor-host"
+TS_HEADER = "x-redactor-timestamp"
+SIG_HEADER = "x-redactor-signature"
+
+router = APIRouter()
+
+
+def sign(secret: str, timestamp: int | str, body: bytes) -> str:
+    """The ``X-Redactor-Signature`` value a sender computes (also used by the tests)."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return "v1=" + mac.hexdigest()
+
+
+def verify(
+    secrets: list[str],
+    timestamp: str | None,
+    signature: str | None,
+    body: bytes,
+    *,
+    at: float | None = None,
+) -> None:
+    """Raise HTTPException unless one signature matches one secret within the tolerance."""
+    if not timestamp:
+        raise HTTPException(400, f"missing {TS_HEADER} header")
+    if not timestamp.isdigit() or len(timestamp) > 12:
+        raise HTTPException(400, f"{TS_HEADER}: must be Unix seconds")
+    if abs((time.time() if at is None else at) - int(timestamp)) > TOLERANCE_S:
+        raise HTTPException(401, f"{TS_HEADER}: outside the {TOLERANCE_S} s tolerance")
+    if not signature:
+        raise HTTPException(401, f"missing {SIG_HEADER} header")
+    given = [p.strip() for p in signature.split(",") if p.strip()][:4]
+    ok = False
+    for secret in secrets:
+        expected = sign(secret, timestamp, body)
+        for g in given:
+            # Check every pair (no early exit) so timing says nothing about which matched.
+            ok |= hmac.compare_digest(expected.encode(), g.encode())
+    if not ok:
+        raise HTTPException(401, "signature does not match")
+
+
+async def _read_body(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+        raise HTTPException(413, f"body larger than {MAX_BODY} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise HTTPException(413, f"body larger than {MAX_BODY} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _parse(body: bytes) -> tuple[str, str]:
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InputError("body: not valid JSON") from None
+    if not isinstance(data, dict):
+        raise InputError("body: must be a JSON object with event_id and recording_id")
+    event_id, rid = data.get("event_id"), data.get("recording_id")
+    if not isinstance(event_id, str) or not isinstance(rid, str):
+        raise InputError("body: event_id and recording_id must be strings")
+    return validate_id(event_id, "event id"), validate_id(rid)
+
+
+@router.post("/webhooks/recording-deleted")
+async def recording_deleted(request: Request, background: BackgroundTasks) -> JSONResponse:
+    store = store_of(request)
+    body = await _read_body(request)
+    host = request.headers.get(HOST_HEADER, "")
+    if not host:
+        raise HTTPException(400, f"missing {HOST_HEADER} header")
+    validate_id(host, "host id")
+    verify(
+        webhook_secrets(store, host),
+        request.headers.get(TS_HEADER),
+        request.headers.get(SIG_HEADER),
+        body,
+    )
+    event_id, rid = _parse(body)
+    status, receipt = _initial_status(store, host, rid)
+    try:
+        with store.begin() as conn:
+            conn.execute(
+                insert(s.webhook_events).values(
+                    host=host,
+                    event_id=event_id,
+                    target_recording=rid,
+                    status=status,
+                    received_at=now(),
+                    finished_at=None if status == "accepted" else now(),
+                    receipt=None if receipt is None else json.dumps(receipt, sort_keys=True),
+                )
+            )
+            store.audit(
+                actor=f"webhook:{host}",
+                action="webhook_recording_deleted",
+                recording_id=rid,
+                detail={"event_id": event_id, "status": status},
+                conn=conn,
+            )
+    except IntegrityError:
+        return JSONResponse({"event_id": event_id, "status": "duplicate"}, status_code=200)
+    if status == "accepted":
+        purge_fn = request.app.state.purge
+        background.add_task(_run_purge, store, purge_fn, host, event_id, rid)
+    return JSONResponse(
+        {
+            "event_id": event_id,
+            "status": status,
+            "receipt_url": f"/api/webhook-events/{event_id}",
+        },
+        status_code=202,
+    )
+
+
+def _initial_status(store: Store, host: str, rid: str) -> tuple[str, dict[str, Any] | None]:
+    """accepted (purge to run), done (purged before: its receipt) or not_found."""
+    if store.has_recording(rid) and store.recording(rid).host == host:
+        return "accepted", None
+    with store.engine.connect() as conn:
+        tomb = conn.execute(
+            select(s.tombstones.c.receipt).where(
+                s.tombstones.c.recording_id == rid, s.tombstones.c.host == host
+            )
+        ).first()
+    if tomb is not None:
+        return "done", json.loads(tomb.receipt) if tomb.receipt else {}
+    # Another host's recording is treated exactly like a missing one.
+    return "not_found", None
+
+
+def _run_purge(store: Store, purge_fn: Any, host: str, event_id: str, rid: str) -> None:
+    try:
+        receipt = purge_fn(store, rid, "host-deleted", actor=f"webhook:{host}")
+        values: dict[str, Any] = {"status": "done", "receipt": json.dumps(receipt, sort_keys=True)}
+    except RedactorError as exc:
+        log.warning("webhook event purge failed: %s", type(exc).__name__)
+        values = {"status": "failed"}
+    except Exception as exc:  # a background task must record its failure, not vanish
+        log.error("webhook event purge failed: %s", type(exc).__name__)
+        values = {"status": "failed"}
+    with store.begin() as conn:
+        conn.execute(
+            update(s.webhook_events)
+            .where(s.webhook_events.c.host == host, s.webhook_events.c.event_id == event_id)
+            .values(finished_at=now(), **values)
+        )
+
+
+def webhook_event(store: Store, host: str | None, event_id: str) -> dict[str, Any] | None:
+    """An event and its receipt (None if this host has no such event)."""
+    q = select(s.webhook_events).where(s.webhook_events.c.event_id == event_id)
+    if host is not None:
+        q = q.where(s.webhook_events.c.host == host)
+    with store.engine.connect() as conn:
+        row = conn.execute(q.order_by(s.webhook_events.c.received_at)).first()
+    if row is None:
+        return None
+    return {
+        "event_id": row.event_id,
+        "host": row.host,
+        "recording_id": row.target_recording,
+        "status": row.status,
+        "received_at": row.received_at.isoformat(),
+        "finished_at": row.finished_at.isoformat() if row.finished_at else None,
+        "receipt": json.loads(row.receipt) if row.receipt else None,
+    }

@@ -1,0 +1,38 @@
+"""Helpers for the web tests: a store with synthetic recordings of two hosts, and tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from redactor.auth import create_token
+from redactor.store import Store, open_store
+from redactor.web import create_app
+from tests.synthetic import make_recording
+
+
+@dataclass
+class Web:
+    store: Store
+    client: TestClient
+    tokens: dict[str, str]  # support, admin, acme, globex
+
+    def auth(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+
+def make_web(tmp_path: Path) -> Web:
+    store = open_store(str(tmp_path / "store" / "redactor.db"))
+    make_recording(store, "rec-a1", host="acme")
+    make_recording(store, "rec-a2", host="acme")
+    make_recording(store, "rec-g1", host="globex")
+    tokens = {
+        "support": create_token(store, role="support", name="sam"),
+        "admin": create_token(store, role="admin", name="ada"),
+        "acme": create_token(store, role="host", host="acme"),
+        "globex": create_token(store, role="host", host="globex"),
+    }
+    client = TestClient(create_app(store), raise_server_exceptions=False)
+    return Web(store, client, tokens)
