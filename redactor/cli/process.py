@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from redactor.cli.app import StoreOpt, app, err_console
+from redactor.cli.batch import BatchProgress, run_batch, worker_warning
 from redactor.ingest import validate_id
 from redactor.models import WhisperSpec
 from redactor.pipelines import LocalPipeline, ProcessResult
+from redactor.pipelines.pool import PipelineSpec
 from redactor.store import open_store
 from redactor.transcribe import FasterWhisperTranscriber
 from redactor.types import RecordingMeta
@@ -49,6 +50,27 @@ def process(
         bool, typer.Option(help="Allow re-ingesting a purged recording (explicit override).")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Worker processes (local) or actors (ray), each loading the models once."
+        ),
+    ] = 1,
+    executor: Annotated[
+        str, typer.Option(help="Where files run: local (process pool) or ray (Ray actors).")
+    ] = "local",
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            help="Ray cluster to join, e.g. ray://head:10001 [default: start a local Ray]."
+        ),
+    ] = None,
+    cpus_per_worker: Annotated[
+        float, typer.Option(min=0.01, help="CPUs reserved per Ray actor.")
+    ] = 1.0,
+    gpus_per_worker: Annotated[
+        float, typer.Option(min=0.0, help="GPUs per Ray actor (>0 runs Whisper on CUDA).")
+    ] = 0.0,
 ) -> None:
     """Ingest recordings or transcripts, transcribe, detect, redact and store them.
 
@@ -74,22 +96,36 @@ def process(
         detector=Detector(spacy_model=spacy_model),
     )
     worst = 0
-    results = pipeline.run(paths, meta, force=force, allow_purged=allow_purged)
-    show_bar = err_console.is_terminal and (len(paths) > 1 or any(p.is_dir() for p in paths))
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=not show_bar,
-    ) as progress:
-        task = progress.add_task("processing", total=None)
+    # Workers and actors build their own pipeline like this one (policies, audio options).
+    spec = PipelineSpec.like(
+        pipeline,
+        store=store,
+        whisper=WhisperSpec(model=whisper_model or ""),
+        spacy_model=spacy_model,
+    )
+    if warning := worker_warning(workers, executor):
+        err_console.print(warning, markup=False)
+    total, results = run_batch(
+        pipeline,
+        paths,
+        meta,
+        spec=spec,
+        workers=workers,
+        executor=executor,
+        ray_address=ray_address,
+        cpus_per_worker=cpus_per_worker,
+        gpus_per_worker=gpus_per_worker,
+        force=force,
+        allow_purged=allow_purged,
+    )
+    show_bar = err_console.is_terminal and total > 1
+    with BatchProgress(err_console, total, enabled=show_bar) as progress:
         for result in results:
-            progress.advance(task)
+            progress.update(result)
             _print(result, as_json)
             worst = max(worst, result.exit_code)
+    if total > 1:
+        err_console.print(progress.summary.line(), markup=False)
     raise typer.Exit(worst)
 
 

@@ -1,0 +1,150 @@
+"""The local process pool: a real multi-worker batch with a corrupt file, resume, worker death."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from redactor.cli import app
+from redactor.ingest import DecodedAudio
+from redactor.pipelines import LocalPipeline
+from redactor.pipelines import pool as pool_mod
+from redactor.pipelines.pool import BatchSummary, PipelineSpec, run_pool, threads_per_worker
+from redactor.store import open_store
+from redactor.types import RecordingMeta, Span, Transcript
+from tests.conftest import FIXTURES, digits
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("workers", "cores", "threads"),
+    [(1, 2, 2), (2, 2, 1), (3, 2, 1), (2, 8, 4), (3, 8, 2), (16, 16, 1)],
+)
+def test_pool_threads_per_worker_never_oversubscribes(
+    workers: int, cores: int, threads: int
+) -> None:
+    assert threads_per_worker(workers, cores) == threads
+    assert workers * threads <= max(cores, workers)
+
+
+def test_pool_summary_counts_statuses_and_audio_hours() -> None:
+    from redactor.pipelines import ProcessResult
+
+    summary = BatchSummary()
+    for status, dur in [("done", 1800.0), ("done", 1800.0), ("skipped", 0.0), ("failed", 0.0)]:
+        summary.add(ProcessResult(Path("x.wav"), None, status, duration_s=dur))
+    line = summary.line()
+    assert line.startswith("2 done, 1 skipped, 1 failed; 1.000 audio hours")
+    assert "refused" not in line
+
+
+@pytest.fixture
+def batch_dir(tmp_path: Path) -> Path:
+    """Two real recordings, a transcript file and one corrupt 'recording'."""
+    d = tmp_path / "batch"
+    d.mkdir()
+    shutil.copy(FIXTURES / "short_phone.wav", d / "a_phone.wav")
+    shutil.copy(FIXTURES / "silence.wav", d / "b_silence.wav")
+    shutil.copy(FIXTURES / "meeting.srt", d / "c_meeting.srt")
+    (d / "d_corrupt.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk" + os.urandom(2048))
+    return d
+
+
+def _lines(output: str) -> dict[str, tuple[str, str]]:
+    rows = [line.split("\t") for line in output.splitlines() if line.count("\t") == 2]
+    return {Path(path).name: (rid, status) for rid, status, path in rows}
+
+
+def test_pool_cli_batch_with_corrupt_file_then_resume(batch_dir: Path, tmp_path: Path) -> None:
+    """Two workers, real models: the corrupt file fails with its reason, the rest are stored;
+    a second run skips everything already stored (by content hash)."""
+    db = str(tmp_path / "store" / "r.db")
+    args = ["process", str(batch_dir), "--store", db, "--workers", "2", "--no-audio"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 2, first.output  # the corrupt file is bad input
+    rows = _lines(first.stdout)
+    assert {name: status for name, (_, status) in rows.items()} == {
+        "a_phone.wav": "done",
+        "b_silence.wav": "done",
+        "c_meeting.srt": "done",
+        "d_corrupt.wav": "failed",
+    }
+    assert "d_corrupt.wav: cannot decode audio" in first.stderr
+    assert "3 done, 0 skipped, 1 failed" in first.stderr
+
+    store = open_store(db)
+    phone = store.redacted(rows["a_phone.wav"][0], "support")
+    text = " ".join(seg.text for seg in phone.segments)
+    assert "6465552819" not in digits(text)
+    assert len(store.list_recordings()) == 3
+
+    again = runner.invoke(app, args)
+    statuses = {name: status for name, (_, status) in _lines(again.stdout).items()}
+    assert statuses == {
+        "a_phone.wav": "skipped",
+        "b_silence.wav": "skipped",
+        "c_meeting.srt": "skipped",
+        "d_corrupt.wav": "failed",
+    }
+    assert "0 done, 3 skipped, 1 failed" in again.stderr
+
+
+# -- a worker that dies mid-file (fakes through the pipeline's seams; no models) --------------
+
+
+class _DyingTranscriber:
+    """Kills its process on the 3-second recording, as an out-of-memory kill would."""
+
+    name = "fake-dying/v1"
+
+    def transcribe(self, audio: DecodedAudio, speakers: Sequence[str] = ()) -> Transcript:
+        if round(audio.duration_s) == 3:
+            os._exit(9)
+        return Transcript((), "en", audio.duration_s, "audio", self.name)
+
+
+class _NoDetector:
+    name = "fake-none/v1"
+
+    def detect(self, transcript: Transcript) -> tuple[Span, ...]:
+        return ()
+
+    def analyze_texts(self, texts: Sequence[str]) -> list[list[object]]:
+        return [[] for _ in texts]
+
+
+def _dying_init(spec: PipelineSpec, threads: int) -> None:
+    pool_mod._WORKER = LocalPipeline(
+        store=open_store(spec.store),
+        transcriber=_DyingTranscriber(),
+        detector=_NoDetector(),  # type: ignore[arg-type]
+        **dict(spec.extra),
+    )
+
+
+def test_pool_worker_death_fails_only_its_file_and_stores_nothing(
+    batch_dir: Path, tmp_path: Path
+) -> None:
+    from redactor.audio import AudioOptions
+
+    db = str(tmp_path / "store" / "r.db")
+    spec = PipelineSpec(store=db, extra={"audio": AudioOptions(enabled=False)})
+    files = sorted(p for p in batch_dir.iterdir() if p.name != "d_corrupt.wav")
+    results = list(
+        run_pool(files, RecordingMeta(host="acme"), spec=spec, workers=2, initializer=_dying_init)
+    )
+    by_name = {r.path.name: r for r in results}
+    assert {n: r.status for n, r in by_name.items()} == {
+        "a_phone.wav": "done",
+        "b_silence.wav": "failed",
+        "c_meeting.srt": "done",
+    }
+    assert by_name["b_silence.wav"].error == f"{files[1]}: worker process died while processing"
+    store = open_store(db)
+    assert len(store.list_recordings()) == 2  # nothing of the dead file
