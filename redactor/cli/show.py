@@ -27,10 +27,18 @@ def show(
     store: StoreOpt = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.json,
     policy: Annotated[str | None, typer.Option(help="Which policy's redaction to show.")] = None,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="Print the summary (inferred data) instead.")
+    ] = False,
 ) -> None:
-    """Print the redacted transcript of a recording (never the raw one)."""
+    """Print the redacted transcript of a recording (never the raw one), or its summary."""
     validate_id(recording_id)
     st = open_store(store)
+    if summary:
+        from redactor.summarize import render_summary
+
+        typer.echo(render_summary(st, recording_id, fmt.value), nl=False)
+        return
     redacted = st.redacted(recording_id, policy)
     typer.echo(render(redacted, recording_id, fmt.value), nl=False)
 

@@ -18,6 +18,7 @@ from redactor.ingest import SourceFile, decode_audio, discover, source_file, val
 from redactor.policy import DEFAULT_POLICY, Policy
 from redactor.redact import redact_transcript
 from redactor.store import Store
+from redactor.summarize import summarize_recording
 from redactor.transcribe import FasterWhisperTranscriber, Transcriber
 from redactor.types import RecordingMeta, Transcript
 
@@ -42,6 +43,7 @@ class LocalPipeline:
     transcriber: Transcriber = field(default_factory=FasterWhisperTranscriber)
     detector: Detector = field(default_factory=Detector)
     policies: Sequence[Policy] = (DEFAULT_POLICY,)
+    summaries: bool = True  # inferred summaries of the support redaction (redactor.summarize)
 
     def load_transcript(self, src: SourceFile) -> tuple[Transcript, int]:
         """Raw transcript and channel count for an audio or transcript file."""
@@ -94,7 +96,10 @@ class LocalPipeline:
                 redacted=redacted,
                 spans=spans,
                 replace_existing=force,
+                allow_purged=allow_purged,
             )
+            if self.summaries:  # after the write: a purge landing now refuses these too
+                summarize_recording(self.store, rid, redacted, self.detector)
             log.info(
                 "stored recording %s: %d segments, %d detections",
                 rid,
