@@ -1,0 +1,123 @@
+"""The files of a dataset folder: Parquet and JSONL shards, and the manifest.
+
+Layout (Hugging Face ``datasets`` reads it as is; the card's ``configs`` points at the Parquet)::
+
+    README.md                       dataset card
+    manifest.json                   version, files, recordings, history
+    manifest.jsonl                  one line per row: row id -> recording, segments, policy
+    data/<split>/<split>-00000-of-00002.parquet
+    data/<split>/<split>-00000-of-00002.jsonl
+
+Every file is written next to its final name and renamed into place, so a reader (or a crash)
+never sees half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+__all__ = [
+    "ROW_SCHEMA",
+    "filter_jsonl",
+    "filter_parquet",
+    "read_manifest",
+    "sha256_file",
+    "shard_name",
+    "write_atomic",
+    "write_jsonl",
+    "write_manifest",
+    "write_parquet",
+]
+
+ROW_SCHEMA = pa.schema(
+    [
+        pa.field("id", pa.string(), nullable=False),
+        pa.field("conversation_id", pa.string(), nullable=False),
+        pa.field("turn", pa.int32(), nullable=False),
+        pa.field("speaker", pa.string(), nullable=False),
+        pa.field("start", pa.float64(), nullable=False),
+        pa.field("end", pa.float64(), nullable=False),
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("language", pa.string(), nullable=False),
+    ]
+)
+MANIFEST = "manifest.json"
+ROW_MANIFEST = "manifest.jsonl"
+
+
+def shard_name(split: str, index: int, count: int, fmt: str) -> str:
+    return f"data/{split}/{split}-{index:05d}-of-{count:05d}.{fmt}"
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
+    """Write through ``write(tmp)`` to a temporary name beside ``path``, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        write(tmp)
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_parquet(path: Path, rows: Sequence[dict[str, Any]]) -> None:
+    table = pa.Table.from_pylist(list(rows), schema=ROW_SCHEMA)
+    write_atomic(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+
+
+def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8") as fh:
+            for r in rows:
+                fh.write(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n")
+
+    write_atomic(path, write)
+
+
+def filter_parquet(path: Path, conversation: str) -> int:
+    """Rewrite a shard without one conversation's rows; returns how many were removed."""
+    table = pq.read_table(path, schema=ROW_SCHEMA)
+    keep = [c != conversation for c in table.column("conversation_id").to_pylist()]
+    removed = keep.count(False)
+    if removed:
+        kept = table.filter(pa.array(keep, type=pa.bool_()))
+        write_atomic(path, lambda tmp: pq.write_table(kept, tmp, compression="zstd"))
+    return removed
+
+
+def filter_jsonl(path: Path, drop: Callable[[dict[str, Any]], bool]) -> int:
+    """Rewrite a JSON-lines file without the lines ``drop`` selects; returns how many."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    kept = [ln for ln in lines if ln and not drop(json.loads(ln))]
+    removed = len([ln for ln in lines if ln]) - len(kept)
+    if removed:
+        write_atomic(path, lambda tmp: tmp.write_text("".join(k + "\n" for k in kept), "utf-8"))
+    return removed
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    return data
+
+
+def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    write_atomic(folder / MANIFEST, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -1,0 +1,227 @@
+"""Purge propagation: a purged recording's rows leave every export it is in.
+
+Registered as a purge hook (``redactor.purge``) owning the ``dataset_export`` and
+``dataset_rows`` artifact kinds. For each registered export whose manifest lists the
+recording, the shards holding its rows are rewritten without them (each file renamed into
+place), the row manifest, manifest and card are rewritten, and the dataset version goes up by
+one; the export and its new version are recorded in ``dataset_export_purges``.
+
+Idempotent and crash-safe: the manifest is written last, so a purge re-run after a crash
+finds the recording still listed and filters again (a no-op for shards already rewritten).
+Rewrites of one export are serialised with an exclusive ``flock`` on its folder.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+from sqlalchemy import delete, insert, select
+
+from redactor.dataset import registry
+from redactor.dataset.files import (
+    MANIFEST,
+    ROW_MANIFEST,
+    filter_jsonl,
+    filter_parquet,
+    read_manifest,
+    sha256_file,
+    write_jsonl,
+    write_manifest,
+)
+from redactor.dataset.rows import conversation_id
+from redactor.store import Store
+from redactor.store import schema as s
+from redactor.store.lineage import ArtifactRef
+
+__all__ = ["export_purges", "purge_exports", "remove_recording", "verify_exports"]
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def remove_recording(store: Store, export_id: str, folder: Path, recording_id: str) -> int | None:
+    """Rewrite one export without a recording's rows; the new version, or None if absent."""
+    if not (folder / MANIFEST).is_file():
+        return None
+    with _locked(folder):
+        manifest = read_manifest(folder)
+        entry = manifest["recordings"].get(recording_id)
+        if entry is None:
+            return None
+        cid = entry["conversation_id"]
+        version = int(manifest["dataset_version"]) + 1
+        removed = 0
+        for rel in entry["files"]:
+            path = folder / rel
+            if not path.is_file():
+                continue
+            if rel.endswith(".parquet"):
+                removed += filter_parquet(path, cid)
+            else:
+                filter_jsonl(path, lambda r: r.get("conversation_id") == cid)
+        _rewrite_row_manifest(folder, recording_id, version)
+        _finish_manifest(folder, manifest, recording_id, entry, version, removed)
+    _record(store, export_id, recording_id, version, removed, manifest)
+    return version
+
+
+def _rewrite_row_manifest(folder: Path, recording_id: str, version: int) -> None:
+    path = folder / ROW_MANIFEST
+    if not path.is_file():
+        return
+    kept = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line:
+            row = json.loads(line)
+            if row["recording_id"] != recording_id:
+                row["dataset_version"] = version
+                kept.append(row)
+    write_jsonl(path, kept)
+
+
+def _finish_manifest(
+    folder: Path,
+    manifest: dict[str, Any],
+    recording_id: str,
+    entry: dict[str, Any],
+    version: int,
+    removed: int,
+) -> None:
+    from redactor.dataset.export import write_card
+
+    touched = set(entry["files"])
+    for f in manifest["files"]:
+        path = folder / f["path"]
+        if f["path"] in touched and path.is_file():
+            f["sha256"] = sha256_file(path)
+            f["rows"] = (
+                pq.ParquetFile(path).metadata.num_rows
+                if f["format"] == "parquet"
+                else sum(1 for ln in path.read_text(encoding="utf-8").splitlines() if ln)
+            )
+    manifest["recordings"].pop(recording_id)
+    splits = {name: 0 for name in manifest["splits"]}
+    for f in manifest["files"]:
+        if f["format"] == "parquet":
+            splits[f["split"]] = splits.get(f["split"], 0) + f["rows"]
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    manifest.update(
+        dataset_version=version, updated_at=stamp, splits=splits, rows=sum(splits.values())
+    )
+    manifest["history"].append(
+        {"version": version, "at": stamp, "change": "purged 1 recording", "rows_removed": removed}
+    )
+    write_card(folder, manifest)
+    write_manifest(folder, manifest)
+
+
+def _record(
+    store: Store,
+    export_id: str,
+    recording_id: str,
+    version: int,
+    removed: int,
+    manifest: dict[str, Any],
+) -> None:
+    t = s.dataset_export_purges
+    with store.begin() as conn:
+        conn.execute(
+            delete(t).where(t.c.purged_recording == recording_id, t.c.export_id == export_id)
+        )
+        conn.execute(
+            insert(t).values(
+                purged_recording=recording_id,
+                export_id=export_id,
+                version=version,
+                rows_removed=removed,
+                at=datetime.now(UTC),
+            )
+        )
+    registry.update_export(
+        store,
+        export_id,
+        version=version,
+        rows=int(manifest["rows"]),
+        recordings=len(manifest["recordings"]),
+    )
+
+
+def purge_exports(store: Store, recording_id: str, refs: Sequence[ArtifactRef] = ()) -> None:
+    """The purge hook: remove the recording from every registered export it is in."""
+    for exp in registry.exports(store):
+        remove_recording(store, exp.id, exp.out_dir, recording_id)
+
+
+def export_purges(store: Store, recording_id: str) -> list[dict[str, Any]]:
+    """The exports a purge of this recording rewrote: id, folder, new version, rows removed."""
+    t, e = s.dataset_export_purges, s.dataset_exports
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(t.c.export_id, t.c.version, t.c.rows_removed, e.c.out_dir)
+            .join(e, e.c.id == t.c.export_id, isouter=True)
+            .where(t.c.purged_recording == recording_id)
+            .order_by(t.c.export_id)
+        ).all()
+    return [
+        {
+            "export_id": r.export_id,
+            "out_dir": r.out_dir,
+            "dataset_version": r.version,
+            "rows_removed": r.rows_removed,
+        }
+        for r in rows
+    ]
+
+
+def verify_exports(store: Store, recording_id: str, refs: Sequence[ArtifactRef] = ()) -> list[str]:
+    """Findings (no content) for every export that still holds anything of the recording."""
+    findings = []
+    for exp in registry.exports(store):
+        folder = exp.out_dir
+        if not (folder / MANIFEST).is_file():
+            continue
+        cid = conversation_id(exp.id, recording_id)
+        manifest = read_manifest(folder)
+        if recording_id in manifest.get("recordings", {}):
+            findings.append(f"export {exp.id}: manifest still lists the recording")
+        for f in manifest.get("files", []):
+            path = folder / f["path"]
+            if not path.is_file():
+                continue
+            if f["format"] == "parquet":
+                col = pq.read_table(path, columns=["conversation_id"]).column("conversation_id")
+                n = col.to_pylist().count(cid)
+            else:
+                n = sum(
+                    json.loads(ln).get("conversation_id") == cid
+                    for ln in path.read_text(encoding="utf-8").splitlines()
+                    if ln
+                )
+            if n:
+                findings.append(f"export {exp.id}: {f['path']} has {n} row(s) of the recording")
+        rm = folder / ROW_MANIFEST
+        if rm.is_file():
+            n = sum(
+                json.loads(ln).get("recording_id") == recording_id
+                for ln in rm.read_text(encoding="utf-8").splitlines()
+                if ln
+            )
+            if n:
+                findings.append(f"export {exp.id}: {ROW_MANIFEST} maps {n} row(s) to it")
+    return findings
