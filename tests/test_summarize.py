@@ -60,7 +60,7 @@ def test_summarize_fixture_call_has_no_pii_and_is_inferred(
         )
         n_segments = len(st.redacted(rid, "support").segments)
         text = ""
-        for kind, part in parts.items():
+        for part in parts.values():
             assert part["data_category"] == "inferred" and part["derived_from"] == red_id
             assert re.fullmatch(r"redactor-summarize/extractive\.v\d+", part["method"])
             for item in part["items"]:
@@ -114,7 +114,9 @@ def test_summarize_scanner_skips_flagged_candidates() -> None:
 def test_summarize_store_refuses_a_part_with_a_detection(store: Store) -> None:
     """Real detector: a part that reads as personal data out of context is not stored."""
     make_recording(store, "rec-a")
-    red_id = next(a["id"] for a in store.artifacts_of("rec-a") if a["kind"] == "redacted_transcript")
+    red_id = next(
+        a["id"] for a in store.artifacts_of("rec-a") if a["kind"] == "redacted_transcript"
+    )
     item = SummaryItem("Call [PERSON_1] back about the order.", (0,))
     leaky = SummaryItem("Call Zeb Quackenbush back at zeb.q@example.org.", (0,))
     summary = Summary("redactor-summarize/extractive.v1", "support", (item,), (), (leaky,))

@@ -1,0 +1,127 @@
+"""The store on both backends: migrations, lineage, artifact registration, late-writer refusal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from redactor.errors import NotFoundError, PurgedError, StoreError
+from redactor.purge import purge
+from redactor.store import Store
+from redactor.store import schema as s
+from tests.synthetic import make_recording
+
+
+def test_store_migrations_are_recorded_and_idempotent(backend_store: Store) -> None:
+    assert backend_store.schema_version == len(s.MIGRATIONS)
+    backend_store.migrate()
+    assert backend_store.schema_version == len(s.MIGRATIONS)
+
+
+def test_store_lineage_is_one_query_with_derivations(backend_store: Store, tmp_path: Path) -> None:
+    make_recording(backend_store, "rec-a", export_dir=tmp_path / "out")
+    arts = {a["kind"]: a for a in backend_store.artifacts_of("rec-a")}
+    assert set(arts) == {
+        "raw_transcript",
+        "redacted_transcript",
+        "redacted_audio",
+        "summary",
+        "dataset_file",
+    }
+    raw, red = arts["raw_transcript"], arts["redacted_transcript"]
+    assert raw["data_category"] == "raw" and raw["derived_from"] is None
+    assert red["derived_from"] == raw["id"] and arts["redacted_audio"]["derived_from"] == raw["id"]
+    assert arts["summary"]["derived_from"] == red["id"]
+    assert arts["summary"]["data_category"] == "inferred"
+    assert json.loads(arts["summary"]["producer"]) == ["test-summary/v1"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"recording_id": "rec-a", "data_category": "secret"}, StoreError, "not one of"),
+        ({"recording_id": "nope", "data_category": "inferred"}, NotFoundError, "not found"),
+        ({"recording_id": "rec-a", "path": "../../etc/x"}, StoreError, "outside the artifact"),
+    ],
+    ids=["bad-category", "unknown-recording", "path-escape"],
+)
+def test_store_add_artifact_rejects(
+    backend_store: Store, kwargs: dict[str, str], error: type[Exception], match: str
+) -> None:
+    make_recording(backend_store, "rec-a")
+    args = {"kind": "note", "data_category": "redacted", "producer": ["t/v1"], **kwargs}
+    with pytest.raises(error, match=match):
+        if "path" in kwargs:
+            backend_store.artifact_file(kwargs["path"])
+        backend_store.add_artifact(**args)  # type: ignore[arg-type]
+
+
+def test_store_add_artifact_replace_keeps_one(backend_store: Store) -> None:
+    make_recording(backend_store, "rec-a")
+    for body in (b"one", b"two"):
+        backend_store.add_artifact(
+            recording_id="rec-a",
+            kind="summary",
+            data_category="inferred",
+            producer=["t/v2"],
+            policy="support",
+            body=body,
+            replace=True,
+        )
+    rows = [a for a in backend_store.artifacts_of("rec-a") if a["kind"] == "summary"]
+    assert len(rows) == 1
+    row = backend_store.artifact("rec-a", "summary")
+    assert row is not None and bytes(row["body"]) == b"two"
+
+
+def test_store_late_artifact_after_purge_is_refused_and_its_file_removed(
+    backend_store: Store,
+) -> None:
+    make_recording(backend_store, "rec-a")
+    purge(backend_store, "rec-a", "host-deleted")
+    late = backend_store.artifact_root / "late.bin"
+    late.parent.mkdir(parents=True, exist_ok=True)
+    late.write_bytes(b"x")
+    with pytest.raises(PurgedError, match="was purged"):
+        backend_store.add_artifact(
+            recording_id="rec-a",
+            kind="redacted_audio",
+            data_category="redacted",
+            producer=["t/v1"],
+            path="late.bin",
+        )
+    assert not late.exists()
+
+
+def test_store_allow_purged_lifts_the_tombstone(backend_store: Store) -> None:
+    make_recording(backend_store, "rec-a")
+    purge(backend_store, "rec-a", "host-deleted")
+    assert backend_store.tombstone_for("rec-a")
+    with pytest.raises(PurgedError):
+        make_recording(backend_store, "rec-a")
+    assert not backend_store.recording_dir("rec-a").exists()  # refused write left no folder
+    backend_store.save_processed(**_minimal("rec-a"), allow_purged=True)
+    assert backend_store.has_recording("rec-a") and backend_store.tombstone_for("rec-a") is None
+    assert backend_store.purge_job("rec-a") is None
+    actions = [e["action"] for e in backend_store.audit_entries("rec-a")]
+    assert actions == ["purge", "reingest-after-purge"]
+    second = purge(backend_store, "rec-a", "subject-request")  # a new purge, a new receipt
+    assert second["reason"] == "subject-request"
+
+
+def _minimal(rid: str) -> dict[str, object]:
+    from redactor.types import RecordingMeta, Transcript
+
+    return {
+        "recording_id": rid,
+        "meta": RecordingMeta(),
+        "source_kind": "srt",
+        "source_sha256": "0" * 64,
+        "source_suffix": ".srt",
+        "channels": 1,
+        "raw": Transcript(()),
+        "redacted": [],
+        "spans": [],
+    }
