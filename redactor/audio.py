@@ -102,13 +102,30 @@ def redaction_intervals(
         if raw_seg is None:
             continue
         channel = (channel_of or {}).get(seg.speaker)
+        ws = raw_seg.words
         for sp in seg.spans:
-            words = [w for w in raw_seg.words if w.char_start < sp.end and w.char_end > sp.start]
-            if words:
-                out.append(Interval(words[0].start_s, words[-1].end_s, channel))
+            idx = [i for i, w in enumerate(ws) if w.char_start < sp.end and w.char_end > sp.start]
+            if idx:
+                first, last = idx[0], idx[-1]
+                start, end = ws[first].start_s, ws[last].end_s
+                # Whisper lets the word before a pause absorb the pause, so a value's first
+                # word often starts later than it was spoken (and symmetrically at the end):
+                # an overlong neighbour gives its excess to the redaction.
+                if first > 0:
+                    prev = ws[first - 1]
+                    start = min(start, prev.start_s + _expected_s(prev.text))
+                if last + 1 < len(ws):
+                    nxt = ws[last + 1]
+                    end = max(end, nxt.end_s - _expected_s(nxt.text))
+                out.append(Interval(start, end, channel))
             else:  # no word timings: the whole segment, to be safe
                 out.append(Interval(raw_seg.start_s, raw_seg.end_s, channel))
     return out
+
+
+def _expected_s(word: str) -> float:
+    """A generous upper bound of how long a word takes to say (slow speech, ~6 chars/s)."""
+    return 0.12 + 0.08 * len(word)
 
 
 def read_audio(path: Path) -> tuple[np.ndarray, int]:

@@ -13,6 +13,7 @@ import sys
 
 # Command modules register on ``app`` when imported.
 from redactor.cli import dataset as _dataset  # noqa: F401
+from redactor.cli import eval as _eval  # noqa: F401
 from redactor.cli import process as _process  # noqa: F401
 from redactor.cli import purge as _purge  # noqa: F401
 from redactor.cli import redact_text as _redact_text  # noqa: F401

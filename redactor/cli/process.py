@@ -8,12 +8,14 @@ from typing import Annotated
 
 import typer
 
+from redactor.audio import AUDIO_FORMATS, AUDIO_MODES, AudioOptions
 from redactor.cli.app import StoreOpt, app, err_console
 from redactor.cli.batch import BatchProgress, run_batch, worker_warning
 from redactor.ingest import validate_id
 from redactor.models import WhisperSpec
 from redactor.pipelines import LocalPipeline, ProcessResult
 from redactor.pipelines.pool import PipelineSpec
+from redactor.policy import DEFAULT_POLICIES, load_policy
 from redactor.store import open_store
 from redactor.transcribe import FasterWhisperTranscriber
 from redactor.types import RecordingMeta
@@ -50,6 +52,32 @@ def process(
         bool, typer.Option(help="Allow re-ingesting a purged recording (explicit override).")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
+    policy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--policy",
+            help="Redaction policy by name or .toml path; repeat for several "
+            f"[default: {', '.join(DEFAULT_POLICIES)}].",
+            show_default=False,
+        ),
+    ] = None,
+    audio: Annotated[
+        bool, typer.Option("--audio/--no-audio", help="Write redacted audio for audio inputs.")
+    ] = True,
+    audio_format: Annotated[
+        str, typer.Option(help=f"Redacted audio format: {', '.join(AUDIO_FORMATS)}.")
+    ] = "flac",
+    audio_mode: Annotated[
+        str | None,
+        typer.Option(
+            help=f"Override the policy's audio mode: {', '.join(AUDIO_MODES)}.",
+            show_default=False,
+        ),
+    ] = None,
+    audio_padding_ms: Annotated[
+        float | None,
+        typer.Option(help="Override the policy's padding around each span (ms, default 150)."),
+    ] = None,
     workers: Annotated[
         int,
         typer.Option(
@@ -82,6 +110,14 @@ def process(
         if len(paths) != 1 or paths[0].is_dir():
             raise typer.BadParameter("--id needs exactly one input file", param_hint="--id")
     validate_id(host, "host id")
+    # Before the store is opened: a bad policy or option must not create or change anything.
+    policies = tuple(load_policy(n) for n in dict.fromkeys(policy or DEFAULT_POLICIES))
+    audio_options = AudioOptions(
+        enabled=audio,
+        format=audio_format,
+        mode=audio_mode,
+        padding_s=None if audio_padding_ms is None else audio_padding_ms / 1000,
+    )
     meta = RecordingMeta(
         host=host,
         recording_id=recording_id,
@@ -94,6 +130,8 @@ def process(
         store=open_store(store),
         transcriber=FasterWhisperTranscriber(WhisperSpec(model=whisper_model or "")),
         detector=Detector(spacy_model=spacy_model),
+        policies=policies,
+        audio=audio_options,
     )
     worst = 0
     # Workers and actors build their own pipeline like this one (policies, audio options).

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from redactor.cli.app import StoreOpt, app
+from redactor.errors import NotFoundError
 from redactor.formats import render
 from redactor.ingest import validate_id
 from redactor.store import open_store
@@ -26,7 +27,13 @@ def show(
     recording_id: Annotated[str, typer.Argument(metavar="ID", help="Recording id.")],
     store: StoreOpt = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.json,
-    policy: Annotated[str | None, typer.Option(help="Which policy's redaction to show.")] = None,
+    policy: Annotated[
+        str | None,
+        typer.Option(
+            help="Which policy's redaction to show [default: support, else the first stored].",
+            show_default=False,
+        ),
+    ] = None,
     summary: Annotated[
         bool, typer.Option("--summary", help="Print the summary (inferred data) instead.")
     ] = False,
@@ -39,7 +46,13 @@ def show(
 
         typer.echo(render_summary(st, recording_id, fmt.value), nl=False)
         return
-    redacted = st.redacted(recording_id, policy)
+    if policy is None:
+        try:
+            redacted = st.redacted(recording_id, "support")
+        except NotFoundError:
+            redacted = st.redacted(recording_id)
+    else:
+        redacted = st.redacted(recording_id, policy)
     typer.echo(render(redacted, recording_id, fmt.value), nl=False)
 
 

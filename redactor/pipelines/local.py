@@ -11,15 +11,19 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from redactor.audio import AudioOptions, audio_artifacts
+from redactor.crypto import new_key
 from redactor.detect import Detector
 from redactor.errors import InputError, PurgedError, RedactorError
 from redactor.ingest import SourceFile, decode_audio, discover, source_file, validate_id
-from redactor.policy import DEFAULT_POLICY, Policy
+from redactor.operators import KeyRing
+from redactor.policy import Policy, default_policies
 from redactor.redact import redact_transcript
 from redactor.store import Store
 from redactor.summarize import summarize_recording
-from redactor.transcribe import FasterWhisperTranscriber, Transcriber
+from redactor.transcribe import FasterWhisperTranscriber, Transcriber, default_speakers
 from redactor.types import RecordingMeta, Transcript
 
 __all__ = ["LocalPipeline", "ProcessResult"]
@@ -42,7 +46,9 @@ class LocalPipeline:
     store: Store
     transcriber: Transcriber = field(default_factory=FasterWhisperTranscriber)
     detector: Detector = field(default_factory=Detector)
-    policies: Sequence[Policy] = (DEFAULT_POLICY,)
+    policies: Sequence[Policy] = field(default_factory=default_policies)
+    audio: AudioOptions = field(default_factory=AudioOptions)
+    keyring: KeyRing | None = None  # pseudonym keys; default: next to the store
     summaries: bool = True  # inferred summaries of the support redaction (redactor.summarize)
 
     def load_transcript(self, src: SourceFile) -> tuple[Transcript, int]:
@@ -70,11 +76,15 @@ class LocalPipeline:
                 return ProcessResult(path, existing or rid, "skipped")
             raw, channels = self.load_transcript(src)
             spans = self.detector.detect(raw)
+            data_key = new_key()  # the recording's key: raw transcript and encrypt.v1 tokens
+            keyring = self.keyring or KeyRing.default(self.store.artifact_root)
             redacted = [
                 redact_transcript(
                     raw,
                     spans,
-                    policy.replacer(recording_id=rid, host=src.meta.host),
+                    policy.replacer(
+                        recording_id=rid, host=src.meta.host, data_key=data_key, keyring=keyring
+                    ),
                     policy=policy.name,
                     detector=self.detector.name,
                     labels=policy.labels,
@@ -85,19 +95,42 @@ class LocalPipeline:
                 raise PurgedError(
                     f"{path}: recording {rid} was purged while processing; not stored"
                 )
-            self.store.save_processed(
-                recording_id=rid,
-                meta=src.meta,
-                source_kind=src.kind if src.kind == "audio" else raw.source_kind,
-                source_sha256=src.sha256,
-                source_suffix=path.suffix.lower(),
-                channels=channels,
-                raw=raw,
-                redacted=redacted,
-                spans=spans,
-                replace_existing=force,
-                allow_purged=allow_purged,
-            )
+            extra: list[dict[str, Any]] = []
+            written: list[Path] = []
+            if src.kind == "audio":
+                extra, written = audio_artifacts(
+                    path,
+                    self.store.artifact_root,
+                    recording_id=rid,
+                    raw=raw,
+                    redactions=list(zip((p.audio for p in self.policies), redacted, strict=True)),
+                    options=self.audio,
+                    speakers=default_speakers(channels, src.meta.speakers),
+                )
+            old_files = self._audio_files(rid) if force else []
+            try:
+                self.store.save_processed(
+                    recording_id=rid,
+                    meta=src.meta,
+                    source_kind=src.kind if src.kind == "audio" else raw.source_kind,
+                    source_sha256=src.sha256,
+                    source_suffix=path.suffix.lower(),
+                    channels=channels,
+                    raw=raw,
+                    redacted=redacted,
+                    spans=spans,
+                    extra=extra,
+                    data_key=data_key,
+                    replace_existing=force,
+                    allow_purged=allow_purged,
+                )
+            except BaseException:
+                for f in written:  # nothing of a failed write may stay on disk
+                    f.unlink(missing_ok=True)
+                raise
+            for f in old_files:  # replaced by a forced re-run: rows are gone, drop files
+                if f not in written:
+                    f.unlink(missing_ok=True)
             if self.summaries:  # after the write: a purge landing now refuses these too
                 summarize_recording(self.store, rid, redacted, self.detector)
             log.info(
@@ -111,6 +144,13 @@ class LocalPipeline:
             return ProcessResult(path, None, "refused", str(exc), exc.exit_code)
         except RedactorError as exc:
             return ProcessResult(path, None, "failed", str(exc), exc.exit_code)
+
+    def _audio_files(self, rid: str) -> list[Path]:
+        return [
+            self.store.artifact_root / str(a["path"])
+            for a in self.store.artifacts_of(rid)
+            if a["kind"] == "redacted_audio" and a["path"]
+        ]
 
     def run(
         self,

@@ -1,0 +1,151 @@
+"""Redacted audio: bleep/silence over redacted words, everything else sample-identical."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from redactor.audio import (
+    AudioOptions,
+    AudioRedaction,
+    Interval,
+    apply_redaction,
+    read_audio,
+    write_audio,
+)
+from redactor.errors import InputError, StoreError
+from redactor.pipelines import LocalPipeline
+from redactor.store import Store
+from redactor.types import RecordingMeta
+from tests.conftest import FIXTURES
+
+RATE = 16_000
+
+
+def only_tone_or_silence(x: np.ndarray, rate: int) -> list[int]:
+    """Indices of 20 ms frames that are neither near-silent nor a 1 kHz tone."""
+    n = int(0.02 * rate)
+    bad = []
+    for i in range(0, len(x) - n + 1, n):
+        frame = x[i : i + n]
+        if np.sqrt(np.mean(frame**2)) < 1e-3:
+            continue
+        spec = np.abs(np.fft.rfft(frame * np.hanning(n))) ** 2
+        freqs = np.fft.rfftfreq(n, 1 / rate)
+        if spec[(freqs > 900) & (freqs < 1100)].sum() < 0.95 * spec.sum():
+            bad.append(i // n)
+    return bad
+
+
+def _noise(seconds: float, channels: int) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    return np.round(rng.normal(0, 0.1, (int(seconds * RATE), channels)) * 32768) / 32768
+
+
+@pytest.mark.parametrize("mode", ["bleep", "silence"])
+def test_audio_apply_covers_interval_plus_padding_only(mode: str) -> None:
+    x = _noise(3.0, 1)
+    y = apply_redaction(x, RATE, [Interval(1.0, 1.5)], AudioRedaction(mode=mode, padding_s=0.15))
+    a, b = int(0.85 * RATE), int(1.65 * RATE)
+    assert not only_tone_or_silence(y[a:b, 0], RATE)
+    assert np.array_equal(y[:a], x[:a]) and np.array_equal(y[b:], x[b:])
+    if mode == "silence":
+        assert not y[a:b].any()
+
+
+def test_audio_stereo_only_the_speakers_channel() -> None:
+    x = _noise(2.0, 2)
+    y = apply_redaction(x, RATE, [Interval(0.5, 1.0, channel=1)], AudioRedaction(padding_s=0))
+    assert np.array_equal(y[:, 0], x[:, 0])
+    assert not only_tone_or_silence(y[int(0.5 * RATE) : RATE, 1], RATE)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "lossless"), [("flac", True), ("wav", True), ("mp3", False), ("ogg", False)]
+)
+@pytest.mark.parametrize("channels", [1, 2])
+def test_audio_write_keeps_rate_channels_duration(
+    tmp_path: Path, fmt: str, lossless: bool, channels: int
+) -> None:
+    x = _noise(2.0, channels)
+    path = tmp_path / f"out.{fmt}"
+    write_audio(x, RATE, path, fmt)
+    y, rate = read_audio(path)
+    assert rate == RATE and y.shape[1] == channels
+    assert abs(len(y) - len(x)) / RATE <= (0.0 if lossless else 0.1)
+    if lossless:
+        assert np.array_equal(y, x)
+
+
+def test_audio_options_reject_unknown_choices() -> None:
+    with pytest.raises(InputError, match="flac, wav, mp3, ogg"):
+        AudioOptions(format="aiff")
+    with pytest.raises(InputError, match="bleep, silence"):
+        AudioOptions(mode="beep")
+
+
+def _audio_artifact(st: Store, rid: str) -> dict[str, Any]:
+    rows = [a for a in st.artifacts_of(rid) if a["kind"] == "redacted_audio"]
+    assert len(rows) == 1 and rows[0]["policy"] == "support"
+    return rows[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "pii_type"),
+    [("call_support.flac", "PHONE_NUMBER"), ("call_stereo.flac", "PHONE_NUMBER")],
+)
+def test_audio_spoken_number_bleeped_rest_unchanged(
+    processed: tuple[Store, dict[str, str]],
+    fixture_info: dict[str, Any],
+    name: str,
+    pii_type: str,
+) -> None:
+    """Real fixture, real pipeline: the spoken number's interval is tone or silence only."""
+    st, ids = processed
+    row = _audio_artifact(st, ids[name])
+    path = st.artifact_root / row["path"]
+    assert ids[name] in path.name and "support" in path.name
+    import hashlib
+
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == row["sha256"]
+    original, rate0 = read_audio(FIXTURES / name)
+    redacted, rate = read_audio(path)
+    assert rate == rate0 and redacted.shape == original.shape
+    pii = next(p for p in fixture_info[name]["pii"] if p["type"] == pii_type)
+    ch = pii["channel"] or 0
+    a, b = int(pii["start"] * rate), int(pii["end"] * rate)
+    assert not only_tone_or_silence(redacted[a:b, ch], rate), "speech left in the number"
+    changed = np.flatnonzero(np.any(redacted != original, axis=1))
+    assert changed.size, "something was bleeped"
+    # Unchanged outside what was redacted: every changed sample lies in a redacted interval.
+    from redactor.audio import redaction_intervals
+
+    red = st.redacted(ids[name], "support")
+    speakers = {"agent": 0, "customer": 1} if original.shape[1] == 2 else None
+    mask = np.zeros(len(original), dtype=bool)
+    for iv in redaction_intervals(st.raw_transcript(ids[name]), red, speakers):
+        mask[max(0, int((iv.start_s - 0.15) * rate)) : int((iv.end_s + 0.15) * rate) + 1] = True
+    assert mask[changed].all()
+    if original.shape[1] == 2:  # the agent's channel is untouched
+        assert np.array_equal(redacted[:, 0], original[:, 0])
+
+
+def test_audio_file_removed_when_store_write_fails(
+    tmp_path: Path, store: Store, detector: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from redactor.transcribe import FasterWhisperTranscriber
+
+    pipeline = LocalPipeline(store=store, detector=detector, transcriber=FasterWhisperTranscriber())
+
+    def boom(**_kw: Any) -> None:
+        raise StoreError("store unavailable")
+
+    monkeypatch.setattr(store, "save_processed", boom)
+    result = pipeline.process_file(FIXTURES / "short_phone.wav", RecordingMeta(host="acme"))
+    assert result.status == "failed"
+    leftovers = list(store.artifact_root.rglob("*")) if store.artifact_root.exists() else []
+    assert not [p for p in leftovers if p.is_file()]
