@@ -15,7 +15,7 @@ from fastapi import Depends, HTTPException, Request
 from redactor.auth import Principal, principal_for_session, principal_for_token
 from redactor.store import Store
 
-__all__ = ["SESSION_COOKIE", "current", "optional_principal", "require", "store_of"]
+__all__ = ["SESSION_COOKIE", "check_origin", "current", "optional_principal", "require", "store_of"]
 
 SESSION_COOKIE = "redactor_session"
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -42,11 +42,18 @@ def optional_principal(request: Request) -> Principal | None:
     if not sid:
         return None
     principal = principal_for_session(store, sid)
-    if principal is not None and request.method not in _SAFE_METHODS:
-        origin = request.headers.get("origin") or request.headers.get("referer")
-        if origin and urlsplit(origin).netloc != request.url.netloc:
-            raise HTTPException(403, "cross-origin request refused")
+    if principal is not None:
+        check_origin(request)
     return principal
+
+
+def check_origin(request: Request) -> None:
+    """Refuse a state-changing browser request sent from another site's page."""
+    if request.method in _SAFE_METHODS:
+        return
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if origin and urlsplit(origin).netloc != request.url.netloc:
+        raise HTTPException(403, "cross-origin request refused")
 
 
 def current(request: Request) -> Principal:

@@ -25,7 +25,7 @@ from redactor.web.content import (
     transcript_view,
     visible_recording,
 )
-from redactor.web.deps import SESSION_COOKIE, current, require, store_of
+from redactor.web.deps import SESSION_COOKIE, check_origin, current, require, store_of
 
 __all__ = ["router", "templates"]
 
@@ -44,6 +44,7 @@ def login_form(request: Request) -> HTMLResponse:
 
 @router.post("/login", response_model=None)
 def login(request: Request, token: Annotated[str, Form(max_length=200)]) -> Response:
+    check_origin(request)
     store = store_of(request)
     principal = principal_for_token(store, token.strip())
     if principal is None:
@@ -64,6 +65,7 @@ def login(request: Request, token: Annotated[str, Form(max_length=200)]) -> Resp
 
 @router.post("/logout")
 def logout(request: Request) -> RedirectResponse:
+    check_origin(request)
     sid = request.cookies.get(SESSION_COOKIE)
     if sid:
         end_session(store_of(request), sid)
