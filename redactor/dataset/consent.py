@@ -27,7 +27,6 @@ ELIGIBLE_STATUSES = ("done", "anonymized")
 class Eligible:
     id: str
     host: str
-    roles: frozenset[str]  # participant roles named in the metadata (kept as speaker labels)
 
 
 def eligible_recordings(
@@ -47,9 +46,6 @@ def eligible_recordings(
     skipped = {"no-consent": 0, "opted-out": 0, "not-processed": 0}
     with store.engine.connect() as conn:
         rows = conn.execute(q.order_by(r.c.created_at, r.c.id)).all()
-        roles: dict[str, set[str]] = {}
-        for pr in conn.execute(select(p.c.recording_id, p.c.role).where(p.c.role != "")):
-            roles.setdefault(pr.recording_id, set()).add(pr.role.lower())
     for row in rows:
         if not row.consent_training:
             skipped["no-consent"] += 1
@@ -58,7 +54,7 @@ def eligible_recordings(
         elif row.status not in ELIGIBLE_STATUSES:
             skipped["not-processed"] += 1
         else:
-            chosen.append(Eligible(row.id, row.host, frozenset(roles.get(row.id, ()))))
+            chosen.append(Eligible(row.id, row.host))
     return chosen, skipped
 
 

@@ -179,7 +179,7 @@ def export_dataset(
         report.re_redacted += src.how == "re-redacted"
         operators.update(src.transcript.operators)
         detectors.add(src.transcript.detector)
-        rows, unknown = rows_of(rec.id, src.transcript, rec.roles)
+        rows, unknown = rows_of(rec.id, src.transcript)
         report.unknown_ranges += unknown
         report.candidates += len(rows)
         fresh = []

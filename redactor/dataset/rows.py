@@ -29,8 +29,8 @@ __all__ = [
     "speaker_labels",
 ]
 
-# Speaker labels kept as they are: roles, not people. Anything else (a caption's "John Smith:")
-# becomes ``speaker_N`` in order of first appearance.
+# Speaker labels kept as they are: roles, not people. Anything else (a caption's "John Smith:",
+# also "Speaker 2") becomes ``speaker_N`` in order of first appearance, so labels never clash.
 SAFE_ROLES = frozenset(
     {
         "agent",
@@ -49,7 +49,6 @@ SAFE_ROLES = frozenset(
         "assistant",
     }
 )
-_GENERIC = re.compile(r"^(speaker|spk|channel|ch)[ _-]?\d{1,2}$", re.I)
 _PUNCT = re.compile(r"[^\w\s<>]+")
 _SPACES = re.compile(r"\s+")
 
@@ -97,9 +96,7 @@ def replacement_ranges(seg: RedactedSegment) -> tuple[tuple[int, int, str], ...]
     return tuple(out)
 
 
-def speaker_labels(
-    transcript: RedactedTranscript, roles: frozenset[str] = frozenset()
-) -> dict[str, str]:
+def speaker_labels(transcript: RedactedTranscript) -> dict[str, str]:
     """Map each speaker label to a role or ``speaker_N``: labels can be people's names."""
     mapping: dict[str, str] = {}
     n = 0
@@ -108,23 +105,21 @@ def speaker_labels(
         if label in mapping:
             continue
         low = label.strip().lower()
-        if low in SAFE_ROLES or low in roles or _GENERIC.match(low):
-            mapping[label] = low.replace(" ", "_")
+        if low in SAFE_ROLES:
+            mapping[label] = low
         else:
             n += 1
             mapping[label] = f"speaker_{n}"
     return mapping
 
 
-def rows_of(
-    recording_id: str, transcript: RedactedTranscript, roles: frozenset[str] = frozenset()
-) -> tuple[list[Row], int]:
+def rows_of(recording_id: str, transcript: RedactedTranscript) -> tuple[list[Row], int]:
     """The candidate rows of one recording, and how many had unknown replacement ranges.
 
     A segment whose replacements cannot be located gets an empty range list: the gate then
     scans every character of it, surrogates included (stricter, never laxer).
     """
-    speakers: Mapping[str, str] = speaker_labels(transcript, roles)
+    speakers: Mapping[str, str] = speaker_labels(transcript)
     rows = []
     unknown = 0
     for seg in transcript.segments:
