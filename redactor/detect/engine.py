@@ -63,10 +63,10 @@ class _Engine:
                 model, exclude=[p for p in base.pipe_names if p not in {"ner", "tok2vec"}]
             )
         del base
-        self.raw = [cls() for cls in rec.RAW]
+        self.raw: list[Any] = [cls() for cls in rec.RAW]
         stock = [IpRecognizer(), IbanRecognizer(), UrlRecognizer(), MacAddressRecognizer(),
                  CryptoRecognizer()]  # fmt: skip
-        self.normalized = [cls() for cls in rec.NORMALIZED] + stock
+        self.normalized: list[Any] = [cls() for cls in rec.NORMALIZED] + stock
         for r in self.raw + self.normalized:
             r.load()
 
@@ -102,7 +102,7 @@ def split_doc_spans(
         for i, seg in enumerate(transcript.segments):
             a, b = offsets[i], offsets[i] + len(seg.text)
             lo, hi = max(sp.start, a), min(sp.end, b)
-            if lo < hi and _WORD_CHAR.search(seg.text, lo, hi):
+            if lo < hi and _WORD_CHAR.search(seg.text, lo - a, hi - a):
                 out.append(Span(seg.index, lo - a, hi - a, sp.label, sp.score, sp.recognizer))
     return tuple(out)
 

@@ -74,12 +74,12 @@ class Normalized:
         a = start
         i = bisect_right(starts, start) - 1
         if i >= 0:
-            ns, ne, os_, oe = self.pieces[i]
+            _, ne, os_, oe = self.pieces[i]
             a = os_ if start < ne else oe + (start - ne)
         b = end
         j = bisect_right(starts, end - 1) - 1
         if j >= 0:
-            ns, ne, os_, oe = self.pieces[j]
+            _, ne, _, oe = self.pieces[j]
             b = oe if end <= ne else oe + (end - ne)
         return a, b
 
@@ -115,15 +115,17 @@ def _to_digits(words: list[str]) -> str | None:
     """Digits for a run of number words; ``None`` where it is not a number."""
     while words and words[0] in WEAK:
         words = words[1:]  # a leading "oh" is an interjection, not a zero
+    while words and words[-1] == "and":
+        words = words[:-1]
     if not words:
         return None
     if "hundred" in words or "thousand" in words:
-        try:
-            from text_to_num import text2num
+        from text_to_num import text2num
 
-            return str(text2num(" ".join(w for w in words if w != "o"), "en"))
+        try:
+            return str(text2num(" ".join(words), "en"))
         except ValueError:
-            pass
+            return None  # "one hundred thousand two hundred and seventeenth": leave as words
     out: list[str] = []
     k = 0
     while k < len(words):

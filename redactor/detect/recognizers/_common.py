@@ -8,6 +8,7 @@ customer's answer on the next line.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 _WORD = re.compile(r"[^\W_]+(?:'[a-z]+)?")
 
@@ -23,7 +24,7 @@ def has_context(text: str, start: int, cues: frozenset[str], n: int = 12) -> boo
     ws = words_before(text, start, n)
     if any(w in cues for w in ws):
         return True
-    return any(f"{a} {b}" in cues for a, b in zip(ws, ws[1:], strict=False))
+    return any(f"{a} {b}" in cues for a, b in pairwise(ws))
 
 
 def digit_count(text: str) -> int:

@@ -24,7 +24,7 @@ class CardSecurityCodeRecognizer(CuePatternRecognizer):
 class CardExpiryRecognizer(CuePatternRecognizer):
     NAME = "CardExpiryRecognizer.v1"
     ENTITY = "CREDIT_CARD_EXPIRY"
-    PATTERN = re.compile(r"(?<![\w/])((?:0?[1-9]|1[0-2])\s*(?:/|-|\s)\s*(?:20)?\d{2})(?![\w/])")
+    PATTERN = re.compile(r"(?<![\w/])((?:0?[1-9]|1[0-2])\s*(?:/|-|\s)?\s*(?:20)?\d{2})(?![\w/])")
     CUES = frozenset(
         {"expiry", "expiration", "expires", "expire", "exp", "valid thru", "valid through"}
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import re
 from functools import lru_cache
+from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -29,6 +30,10 @@ CUE_BEFORE = frozenset(
      "dear", "hi", "hello", "hey", "thanks", "to", "from", "for", "and", "is", "i'm", "sir",
      "madam", "uncle", "aunt", "brother", "sister", "mom", "dad", "wife", "husband", "son",
      "daughter", "friend", "contact", "phone", "ring", "dial", "about"}
+)  # fmt: skip
+STRONG_CUES = frozenset(
+    {"name is", "name's", "named", "called", "call me", "calls me", "mr", "mrs", "ms", "miss",
+     "dr", "this is", "i'm", "i am", "speak to", "speak with", "ask for", "name", "names"}
 )  # fmt: skip
 CUE_AFTER = frozenset({"speaking", "here", "calling"})
 ALWAYS_WORDS = frozenset(
@@ -71,7 +76,8 @@ def english_words() -> frozenset[str]:
         from redactor.models import spacy_model_name
 
         nlp = spacy.load(spacy_model_name(), exclude=["tok2vec", "tagger", "parser", "ner"])
-        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+        lemmatizer: Any = nlp.get_pipe("lemmatizer")
+        table = lemmatizer.lookups.get_table("lemma_index")
         for pos in ("noun", "verb", "adj", "adv"):
             words.update(w for w in table.get(pos, []) if "_" not in w)
     except Exception:  # the lemmatizer tables are optional; stop words still apply
@@ -98,7 +104,6 @@ class PersonNameRecognizer(EntityRecognizer):
         out: list[RecognizerResult] = []
         i = 0
         while i < len(toks):
-            w = lowered[i]
             score = self._score(toks, lowered, i, cased, text)
             if score is None:
                 i += 1
@@ -108,55 +113,34 @@ class PersonNameRecognizer(EntityRecognizer):
                 j += 1
             out.append(RecognizerResult("PERSON", toks[i][0], toks[j][1], score))
             i = j + 1
-            del w
         return out
 
     def _score(
         self, toks: list[tuple[int, int, str]], low: list[str], i: int, cased: bool, text: str
     ) -> float | None:
-        w = low[i]
-        if w not in self.first or w in ALWAYS_WORDS or w in STOP_WORDS:
+        w = _base(low[i])
+        if w in STOP_WORDS or w in ALWAYS_WORDS:
             return None
         prev = low[i - 1] if i else ""
-        cue = prev in CUE_BEFORE or (i + 1 < len(low) and low[i + 1] in CUE_AFTER)
+        prev2 = f"{low[i - 2]} {prev}" if i > 1 else ""
+        strong = prev in STRONG_CUES or prev2 in STRONG_CUES
+        tok = toks[i][2]
+        if cased and strong and tok[0].isupper():
+            return 0.8
+        if w not in self.first:
+            return None
+        cue = strong or prev in CUE_BEFORE or (i + 1 < len(low) and low[i + 1] in CUE_AFTER)
         word = w in self.english
         if cased:
-            tok = toks[i][2]
             if not tok[0].isupper() or (tok.isupper() and len(tok) > 1 and not cue):
                 return None
-            starts_sentence = (
-                i == 0
-                or bool(
-                    re.search(r"[.!?\n]\s*$|^\s*$", text[toks[i - 1][1] : toks[i][0]])
-                    and not text[toks[i - 1][1] : toks[i][0]].strip(" ,")
-                )
-                or bool(re.search(r"[.!?\n]", text[toks[i - 1][1] : toks[i][0]]))
-            )
-            if word and starts_sentence and not cue:
+            gap = text[toks[i - 1][1] : toks[i][0]] if i else "."
+            if word and re.search(r"[.!?\n:\"]", gap) and not cue:
                 return None
             return 0.7 if cue or not word else 0.5
-        if not word:
+        if not word or cue:
             return 0.6
-        return (
-            0.6
-            if cue
-            and prev
-            in {
-                "name",
-                "named",
-                "called",
-                "mr",
-                "mrs",
-                "ms",
-                "dr",
-                "is",
-                "call",
-                "text",
-                "email",
-                "message",
-            }
-            else None
-        )
+        return None
 
     def _surname(
         self, toks: list[tuple[int, int, str]], low: list[str], j: int, cased: bool, text: str
@@ -164,9 +148,14 @@ class PersonNameRecognizer(EntityRecognizer):
         gap = text[toks[j - 1][1] : toks[j][0]]
         if gap not in {" ", ". ", " ."} and not re.fullmatch(r" [A-Z]\. ?", gap):
             return False
-        w = low[j]
-        if w in STOP_WORDS or w in ALWAYS_WORDS:
+        w = _base(low[j])
+        if w in STOP_WORDS or w in ALWAYS_WORDS or w in CUE_AFTER:
             return False
         if cased:
             return toks[j][2][0].isupper()
-        return w in self.last or (w in self.first and w not in self.english)
+        return w in self.last or w not in self.english
+
+
+def _base(word: str) -> str:
+    """The word without a possessive ending: "jason's" -> "jason"."""
+    return re.sub(r"['’]s$", "", word)

@@ -49,7 +49,8 @@ CUES = frozenset(
     {"address", "live", "lives", "living", "located", "send", "sent", "ship", "deliver",
      "street", "move", "moved", "meet", "at", "on", "to", "corner", "station", "off"}
 )  # fmt: skip
-STOP = frozenset(STOP_WORDS) | {"and", "or", "but", "please", "thanks", "ok"}
+STOP = frozenset(STOP_WORDS) | {"and", "or", "but", "please", "thanks", "ok", "point", "plus",
+    "minus", "times", "divided", "percent", "am", "pm", "oclock", "o'clock", "x"}  # fmt: skip
 
 
 def _words_ok(span: str) -> bool:

@@ -1,0 +1,35 @@
+"""Table-driven tests for AccountNumberRecognizer: spoken, written and negative cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from redactor.detect.normalize import normalize
+from redactor.detect.recognizers import RAW, AccountNumberRecognizer
+
+
+def found(text: str) -> list[str]:
+    """Original substrings the recognizer flags at a kept score (>= 0.4)."""
+    rec = AccountNumberRecognizer()
+    rec.load()
+    if AccountNumberRecognizer in RAW:  # reads the original text
+        return [text[h.start : h.end] for h in rec.analyze(text, [], None) if h.score >= 0.4]
+    norm = normalize(text)  # reads the normalised view; spans map back
+    hits = rec.analyze(norm.text, rec.supported_entities, None)
+    return [text[slice(*norm.to_original(h.start, h.end))] for h in hits if h.score >= 0.4]
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        ("spoken", "my member number is four four two one nine", "four four two one nine"),
+        ("written", "account number 88213", "88213"),
+        ("negative", "I waited 4421 days", None),
+    ],
+)
+def test_recognizer_account_number_table(kind: str, text: str, expected: str | None) -> None:
+    hits = found(text)
+    if expected is None:
+        assert hits == [], kind
+    else:
+        assert any(expected in h for h in hits), (kind, hits)

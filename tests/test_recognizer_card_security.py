@@ -1,0 +1,36 @@
+"""Table-driven tests for CardSecurityCodeRecognizer: spoken, written and negative cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from redactor.detect.normalize import normalize
+from redactor.detect.recognizers import RAW, CardSecurityCodeRecognizer
+
+
+def found(text: str) -> list[str]:
+    """Original substrings the recognizer flags at a kept score (>= 0.4)."""
+    rec = CardSecurityCodeRecognizer()
+    rec.load()
+    if CardSecurityCodeRecognizer in RAW:  # reads the original text
+        return [text[h.start : h.end] for h in rec.analyze(text, [], None) if h.score >= 0.4]
+    norm = normalize(text)  # reads the normalised view; spans map back
+    hits = rec.analyze(norm.text, rec.supported_entities, None)
+    return [text[slice(*norm.to_original(h.start, h.end))] for h in hits if h.score >= 0.4]
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        ("spoken", "and the security code on the back?\nseven three one", "seven three one"),
+        ("written", "CVV 731", "731"),
+        ("negative", "press 1 then wait 731 seconds", None),
+        ("negative-price", "the plan is 129 dollars", None),
+    ],
+)
+def test_recognizer_card_security_table(kind: str, text: str, expected: str | None) -> None:
+    hits = found(text)
+    if expected is None:
+        assert hits == [], kind
+    else:
+        assert any(expected in h for h in hits), (kind, hits)

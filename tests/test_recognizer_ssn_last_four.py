@@ -1,0 +1,39 @@
+"""Table-driven tests for SsnLastFourRecognizer: spoken, written and negative cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from redactor.detect.normalize import normalize
+from redactor.detect.recognizers import RAW, SsnLastFourRecognizer
+
+
+def found(text: str) -> list[str]:
+    """Original substrings the recognizer flags at a kept score (>= 0.4)."""
+    rec = SsnLastFourRecognizer()
+    rec.load()
+    if SsnLastFourRecognizer in RAW:  # reads the original text
+        return [text[h.start : h.end] for h in rec.analyze(text, [], None) if h.score >= 0.4]
+    norm = normalize(text)  # reads the normalised view; spans map back
+    hits = rec.analyze(norm.text, rec.supported_entities, None)
+    return [text[slice(*norm.to_original(h.start, h.end))] for h in hits if h.score >= 0.4]
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        (
+            "spoken",
+            "can you confirm the last four of your social?\nfour eight two one",
+            "four eight two one",
+        ),
+        ("written", "last four of SSN: 4821", "4821"),
+        ("negative-year", "back in 1985 we moved", None),
+    ],
+)
+def test_recognizer_ssn_last_four_table(kind: str, text: str, expected: str | None) -> None:
+    hits = found(text)
+    if expected is None:
+        assert hits == [], kind
+    else:
+        assert any(expected in h for h in hits), (kind, hits)

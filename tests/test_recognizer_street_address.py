@@ -1,0 +1,42 @@
+"""Table-driven tests for StreetAddressRecognizer: spoken, written and negative cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from redactor.detect.normalize import normalize
+from redactor.detect.recognizers import RAW, StreetAddressRecognizer
+
+
+def found(text: str) -> list[str]:
+    """Original substrings the recognizer flags at a kept score (>= 0.4)."""
+    rec = StreetAddressRecognizer()
+    rec.load()
+    if StreetAddressRecognizer in RAW:  # reads the original text
+        return [text[h.start : h.end] for h in rec.analyze(text, [], None) if h.score >= 0.4]
+    norm = normalize(text)  # reads the normalised view; spans map back
+    hits = rec.analyze(norm.text, rec.supported_entities, None)
+    return [text[slice(*norm.to_original(h.start, h.end))] for h in hits if h.score >= 0.4]
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        ("spoken", "I live at twelve main street.", "twelve main street"),
+        ("written", "Meet me at 1317 Kimberly Way", "1317 Kimberly Way"),
+        (
+            "multiline",
+            "22829 Jagerij 64\n Apt. 591\n Mazée\n Belgium 65260",
+            "22829 Jagerij 64\n Apt. 591\n Mazée\n Belgium 65260",
+        ),
+        ("military", "PSC 7589, Box 0572\nAPO AE 20040", "APO AE 20040"),
+        ("negative-math", "what is ninety three point five fm", None),
+        ("negative-count", "in 1977 I bought 3 cars", None),
+    ],
+)
+def test_recognizer_street_address_table(kind: str, text: str, expected: str | None) -> None:
+    hits = found(text)
+    if expected is None:
+        assert hits == [], kind
+    else:
+        assert any(expected in h for h in hits), (kind, hits)
