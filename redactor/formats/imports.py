@@ -31,6 +31,16 @@ def _text_segment(index: int, speaker: str, start: float, end: float, text: str)
     return Segment(seg.index, seg.speaker, start, end, seg.text, seg.words)
 
 
+def _seconds(ts: Any) -> float:
+    """webvtt-py's ``*_in_seconds`` drop the milliseconds; word timing needs them."""
+    return float(ts.hours * 3600 + ts.minutes * 60 + ts.seconds + ts.milliseconds / 1000)
+
+
+def _timing_lines(path: Path) -> int:
+    with path.open(encoding="utf-8-sig", errors="replace") as f:
+        return sum("-->" in line for line in f)
+
+
 def _read_captions(path: Path, kind: str) -> Transcript:
     try:
         doc = webvtt.read(str(path)) if kind == "vtt" else webvtt.from_srt(str(path))
@@ -38,6 +48,14 @@ def _read_captions(path: Path, kind: str) -> Transcript:
         raise InputError(f"{path}: not valid UTF-8 text") from None
     except Exception as exc:  # webvtt-py raises several types for malformed files
         raise InputError(f"{path}: malformed {kind.upper()} ({type(exc).__name__})") from None
+    # webvtt-py skips cues whose timing line it cannot read; a dropped cue would be a silently
+    # unredacted gap in the stored transcript, so any such line makes the file malformed.
+    timing_lines = _timing_lines(path)
+    if timing_lines != len(doc.captions):
+        raise InputError(
+            f"{path}: malformed {kind.upper()} ({timing_lines - len(doc.captions)} cue timing "
+            "line(s) not understood)"
+        )
     segments: list[Segment] = []
     for cap in doc.captions:
         text = " ".join(cap.text.split())
@@ -51,8 +69,8 @@ def _read_captions(path: Path, kind: str) -> Transcript:
                 _text_segment(
                     len(segments),
                     speaker or "speaker",
-                    cap.start_in_seconds,
-                    cap.end_in_seconds,
+                    _seconds(cap.start_time),
+                    _seconds(cap.end_time),
                     text,
                 )
             )
