@@ -1,18 +1,18 @@
-"""Table-driven tests for CreditCardRecognizer: spoken, written and negative cases."""
+"""Table-driven tests for CardNumberRecognizer: spoken, written and negative cases."""
 
 from __future__ import annotations
 
 import pytest
 
 from redactor.detect.normalize import normalize
-from redactor.detect.recognizers import RAW, CreditCardRecognizer
+from redactor.detect.recognizers import RAW, CardNumberRecognizer
 
 
 def found(text: str) -> list[str]:
     """Original substrings the recognizer flags at a kept score (>= 0.4)."""
-    rec = CreditCardRecognizer()
+    rec = CardNumberRecognizer()
     rec.load()
-    if CreditCardRecognizer in RAW:  # reads the original text
+    if CardNumberRecognizer in RAW:  # reads the original text
         return [text[h.start : h.end] for h in rec.analyze(text, [], None) if h.score >= 0.4]
     norm = normalize(text)  # reads the normalised view; spans map back
     hits = rec.analyze(norm.text, rec.supported_entities, None)

@@ -1,18 +1,18 @@
-"""Table-driven tests for PhoneRecognizer: spoken, written and negative cases."""
+"""Table-driven tests for TranscriptPhoneRecognizer: spoken, written and negative cases."""
 
 from __future__ import annotations
 
 import pytest
 
 from redactor.detect.normalize import normalize
-from redactor.detect.recognizers import RAW, PhoneRecognizer
+from redactor.detect.recognizers import RAW, TranscriptPhoneRecognizer
 
 
 def found(text: str) -> list[str]:
     """Original substrings the recognizer flags at a kept score (>= 0.4)."""
-    rec = PhoneRecognizer()
+    rec = TranscriptPhoneRecognizer()
     rec.load()
-    if PhoneRecognizer in RAW:  # reads the original text
+    if TranscriptPhoneRecognizer in RAW:  # reads the original text
         return [text[h.start : h.end] for h in rec.analyze(text, [], None) if h.score >= 0.4]
     norm = normalize(text)  # reads the normalised view; spans map back
     hits = rec.analyze(norm.text, rec.supported_entities, None)

@@ -9,13 +9,13 @@ from redactor.detect.recognizers.card_security import (
     CardExpiryRecognizer,
     CardSecurityCodeRecognizer,
 )
-from redactor.detect.recognizers.credit_card import CreditCardRecognizer
+from redactor.detect.recognizers.credit_card import CardNumberRecognizer
 from redactor.detect.recognizers.date_of_birth import DateOfBirthRecognizer
 from redactor.detect.recognizers.digit_run import DigitRunRecognizer
-from redactor.detect.recognizers.email import EmailRecognizer
+from redactor.detect.recognizers.email import TranscriptEmailRecognizer
 from redactor.detect.recognizers.id_number import IdNumberRecognizer
 from redactor.detect.recognizers.person_name import PersonNameRecognizer
-from redactor.detect.recognizers.phone import PhoneRecognizer
+from redactor.detect.recognizers.phone import TranscriptPhoneRecognizer
 from redactor.detect.recognizers.spacy_ner import SpacyNerRecognizer
 from redactor.detect.recognizers.spelled_name import CuedSpellingRecognizer, SpelledNameRecognizer
 from redactor.detect.recognizers.ssn import SsnLastFourRecognizer, SsnRecognizer
@@ -25,28 +25,28 @@ from redactor.detect.recognizers.zip_code import StateZipRecognizer, ZipCodeReco
 __all__ = [
     "AccountNumberRecognizer",
     "CardExpiryRecognizer",
+    "CardNumberRecognizer",
     "CardSecurityCodeRecognizer",
-    "CreditCardRecognizer",
     "CuedSpellingRecognizer",
     "DateOfBirthRecognizer",
     "DigitRunRecognizer",
-    "EmailRecognizer",
     "IdNumberRecognizer",
     "PersonNameRecognizer",
-    "PhoneRecognizer",
     "SpacyNerRecognizer",
     "SpelledNameRecognizer",
     "SsnLastFourRecognizer",
     "SsnRecognizer",
     "StateZipRecognizer",
     "StreetAddressRecognizer",
+    "TranscriptEmailRecognizer",
+    "TranscriptPhoneRecognizer",
     "ZipCodeRecognizer",
 ]
 
 RAW = (SpacyNerRecognizer, PersonNameRecognizer, SpelledNameRecognizer, CuedSpellingRecognizer)
 NORMALIZED = (
-    DigitRunRecognizer, PhoneRecognizer, CreditCardRecognizer, CardSecurityCodeRecognizer,
+    DigitRunRecognizer, TranscriptPhoneRecognizer, CardNumberRecognizer, CardSecurityCodeRecognizer,
     CardExpiryRecognizer, SsnRecognizer, SsnLastFourRecognizer, AccountNumberRecognizer,
-    ZipCodeRecognizer, StateZipRecognizer, DateOfBirthRecognizer, EmailRecognizer,
+    ZipCodeRecognizer, StateZipRecognizer, DateOfBirthRecognizer, TranscriptEmailRecognizer,
     StreetAddressRecognizer, IdNumberRecognizer,
 )  # fmt: skip

@@ -21,8 +21,8 @@ CUES = frozenset(
 _RUN = re.compile(r"(?<![\w.])\d(?:(?:[ ,.\-]{1,3}|\s*\n\s*)?\d){11,18}(?![\w])")
 
 
-class CreditCardRecognizer(EntityRecognizer):
-    NAME = "CreditCardRecognizer.v1"
+class CardNumberRecognizer(EntityRecognizer):
+    NAME = "CardNumberRecognizer.v1"
 
     def __init__(self) -> None:
         super().__init__(supported_entities=["CREDIT_CARD"], name=self.NAME)

@@ -11,8 +11,8 @@ import re
 from redactor.detect.recognizers._base import CuePatternRecognizer
 
 
-class EmailRecognizer(CuePatternRecognizer):
-    NAME = "EmailRecognizer.v1"
+class TranscriptEmailRecognizer(CuePatternRecognizer):
+    NAME = "TranscriptEmailRecognizer.v1"
     ENTITY = "EMAIL_ADDRESS"
     PATTERN = re.compile(
         r"(?i)(?<![\w.+\-])([a-z0-9](?:[a-z0-9._%+\-]*[a-z0-9])?@[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?"

@@ -24,8 +24,8 @@ _PHONE = re.compile(
 _DATE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
 
 
-class PhoneRecognizer(EntityRecognizer):
-    NAME = "PhoneRecognizer.v1"
+class TranscriptPhoneRecognizer(EntityRecognizer):
+    NAME = "TranscriptPhoneRecognizer.v1"
 
     def __init__(self) -> None:
         super().__init__(supported_entities=["PHONE_NUMBER"], name=self.NAME)

@@ -35,7 +35,7 @@ class CuedSpellingRecognizer(CuePatternRecognizer):
         return (
             " as in " in match.group().lower()
             or " like in " in match.group().lower()
-            or (self.CUES and _cued(text, match.start()))
+            or _cued(text, match.start())
         )
 
     def find(self, text: str) -> list[tuple[int, int, float]]:
