@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 SUPPORT_POLICY = "support"
+_TITLES = {"summary": "Summary", "key_topics": "Key topics", "action_items": "Action items"}
 _TICKET_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:#-]{0,63}$")
 
 
@@ -43,6 +44,14 @@ class Summary:
     kind: str
     producer: str
     text: str
+
+    @property
+    def title(self) -> str:
+        return _TITLES.get(self.kind, self.kind.replace("_", " ").capitalize())
+
+    @property
+    def items(self) -> list[str]:
+        return [line for line in self.text.split("\n") if line.strip()]
 
 
 def check_ticket(ticket: str | None) -> str:

@@ -37,6 +37,11 @@ def render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> H
     return templates.TemplateResponse(request, name, ctx, status_code=status_code)
 
 
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    return Response(status_code=204)
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request) -> HTMLResponse:
     return render(request, "login.html", principal=None, error=None)
