@@ -22,6 +22,8 @@ __all__ = ["Synthetic", "make_conversation"]
 
 _PRODUCTS = ["router", "phone plan", "invoice", "account", "subscription", "modem", "card"]
 _ISSUES = ["billing", "setup", "renewal", "cancellation", "upgrade", "delivery", "refund"]
+_WHEN = ["this morning", "last week", "after the update", "since Monday", "at night", "again"]
+_FEEL = ["frustrating", "fine", "odd", "slow", "great", "confusing", "unclear", "broken"]
 _FILLER = [
     "I have a question about my {p} {i}.",
     "Could you help me with the {i} of my {p}?",
@@ -70,6 +72,8 @@ def make_conversation(
     ]
     while len(lines) < turns:
         text = rng.choice(_FILLER).format(p=rng.choice(_PRODUCTS), i=rng.choice(_ISSUES))
+        if rng.random() < 0.8:  # enough variety that duplicate removal is realistic
+            text += f" It was {rng.choice(_FEEL)} {rng.choice(_WHEN)}."
         lines.append((["agent", "customer"][len(lines) % 2], text, []))
     segments: list[Segment] = []
     spans: list[Span] = []

@@ -186,3 +186,16 @@ def test_export_of_a_missing_folder_is_skipped_by_purge(
     shutil.rmtree(tmp_path / "ds")  # moved away by the data team
     purge(conversations, "rec-02", "host-deleted")
     assert verify_purge(conversations, "rec-02") == []
+
+
+def test_export_purge_during_the_export_is_applied_before_it_returns(
+    conversations: Store, tmp_path: Path
+) -> None:
+    def purge_first(done: int, total: int) -> None:
+        if done == 2:  # rec-00's rows are already collected
+            purge(conversations, "rec-00", "host-deleted")
+
+    export_dataset(conversations, tmp_path / "ds", analyzer=QUIET, progress=purge_first)
+    m = _manifest(tmp_path / "ds")
+    assert "rec-00" not in m["recordings"] and m["dataset_version"] == 2  # type: ignore[operator]
+    assert verify_purge(conversations, "rec-00") == []

@@ -183,14 +183,13 @@ def publish(
         _unregister(store, meta["export_id"], ids)
         raise
     update_export(store, meta["export_id"], status="ready")
+    ids_in = sorted(lineage)
+    late: list[str] = []
     with store.engine.connect() as conn:
-        late = [
-            rid
-            for (rid,) in conn.execute(
-                select(s.tombstones.c.recording_id).where(
-                    s.tombstones.c.recording_id.in_(list(lineage))
-                )
+        for i in range(0, len(ids_in), 500):
+            q = select(s.tombstones.c.recording_id).where(
+                s.tombstones.c.recording_id.in_(ids_in[i : i + 500])
             )
-        ]
+            late += [str(rid) for (rid,) in conn.execute(q)]
     for rid in sorted(set(purged) | set(late)):
         remove_recording(store, meta["export_id"], out_dir, rid)
