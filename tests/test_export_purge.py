@@ -19,6 +19,7 @@ from redactor.dataset import (
     export_dataset,
     export_purges,
     exports,
+    exports_of,
     set_opt_out,
     set_training_consent,
 )
@@ -95,6 +96,9 @@ def test_export_purge_rewrites_the_export_and_verify_confirms(
     export_dataset(st, tmp_path / "ds", analyzer=QUIET, rows_per_shard=25)
     export_dataset(st, tmp_path / "ds2", analyzer=QUIET)
     before = _manifest(tmp_path / "ds")
+    with st.engine.connect() as conn:
+        listed = exports_of(st, conn, "rec-03")
+    assert [e["export_id"] for e in listed] == sorted(e.id for e in exports(st))
     old_shards = {p: p.read_bytes() for p in (tmp_path / "ds").glob("data/*/*.parquet")}
     conv = before["recordings"]["rec-03"]["conversation_id"]  # type: ignore[index]
     n_before = len(_rows(tmp_path / "ds"))

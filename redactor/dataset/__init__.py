@@ -16,7 +16,7 @@ from redactor.dataset.export import (
 )
 from redactor.dataset.gate import DIGIT_RUN_MIN, GATE_MIN_SCORE, Gate
 from redactor.dataset.propagate import export_purges, purge_exports, verify_exports
-from redactor.dataset.registry import exports
+from redactor.dataset.registry import exports, exports_of
 from redactor.purge import PurgeHook, register_purge_hook
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "export_dataset",
     "export_purges",
     "exports",
+    "exports_of",
     "set_opt_out",
     "set_training_consent",
     "split_of",

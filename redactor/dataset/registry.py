@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from redactor.store import Store
 from redactor.store import schema as s
@@ -30,7 +30,7 @@ from redactor.store.lineage import new_artifact_id, sha256_bytes
 if TYPE_CHECKING:
     from redactor.dataset.export import ExportReport
 
-__all__ = ["ExportEntry", "RecordingLineage", "exports", "publish"]
+__all__ = ["ExportEntry", "RecordingLineage", "exports", "exports_of", "publish"]
 
 PRODUCER = "redactor-dataset/v1"
 
@@ -63,6 +63,18 @@ def exports(store: Store) -> list[ExportEntry]:
         ExportEntry(r.id, Path(r.out_dir), r.policy, r.version, r.status, r.rows, r.recordings)
         for r in rows
     ]
+
+
+def exports_of(store: Store, conn: Connection, recording_id: str) -> list[dict[str, str]]:
+    """The exports a recording is in, from its lineage: for a purge receipt (fixed at plan)."""
+    q = select(s.artifacts.c.body).where(
+        s.artifacts.c.recording_id == recording_id, s.artifacts.c.kind == "dataset_export"
+    )
+    found = {}
+    for (body,) in conn.execute(q):
+        data = json.loads(bytes(body))
+        found[data["export_id"]] = {"export_id": data["export_id"], "out_dir": data["out_dir"]}
+    return [found[k] for k in sorted(found)]
 
 
 def update_export(store: Store, export_id: str, **values: Any) -> None:
