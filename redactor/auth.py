@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from redactor.errors import InputError, NotFoundError
 from redactor.ingest import validate_id
@@ -256,22 +257,41 @@ def rotate_webhook_secret(store: Store, host: str, secret: str | None = None) ->
 # -- data subjects -------------------------------------------------------------------------
 
 
-def subject_hash(store: Store, identifier: str) -> str:
+def subject_hash(store: Store, identifier: str, *, conn: Connection | None = None) -> str:
     """Keyed hash of a participant identifier (e-mail, phone, customer id), never the value.
 
     The key is a random per-store secret created on first use, so the hashes in
     ``participants.subject_hash`` cannot be reversed by hashing guesses without the store.
+    A writer already inside a transaction passes its ``conn`` (SQLite allows one writer).
     """
     normalized = " ".join(identifier.split()).casefold()
     if not normalized:
         raise InputError("identifier: must not be empty")
-    with store.begin() as conn:
-        row = conn.execute(
-            select(s.server_secrets.c.value).where(s.server_secrets.c.name == _SUBJECT_KEY)
-        ).first()
-        if row is None:
-            key = secrets.token_bytes(32)
-            conn.execute(insert(s.server_secrets).values(name=_SUBJECT_KEY, value=key))
-        else:
-            key = bytes(row.value)
+    key = _subject_key(conn) if conn is not None else _subject_key_own(store)
     return hmac.new(key, normalized.encode(), hashlib.sha256).hexdigest()
+
+
+_KEY_QUERY = select(s.server_secrets.c.value).where(s.server_secrets.c.name == _SUBJECT_KEY)
+
+
+def _subject_key(conn: Connection) -> bytes:
+    row = conn.execute(_KEY_QUERY).first()
+    if row is None:
+        conn.execute(
+            insert(s.server_secrets).values(name=_SUBJECT_KEY, value=secrets.token_bytes(32))
+        )
+        row = conn.execute(_KEY_QUERY).one()
+    return bytes(row.value)
+
+
+def _subject_key_own(store: Store) -> bytes:
+    with store.engine.connect() as conn:
+        row = conn.execute(_KEY_QUERY).first()
+    if row is not None:
+        return bytes(row.value)
+    try:
+        with store.begin() as conn:
+            return _subject_key(conn)
+    except IntegrityError:  # another process made it first: use theirs
+        with store.engine.connect() as conn:
+            return bytes(conn.execute(_KEY_QUERY).one().value)

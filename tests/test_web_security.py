@@ -22,6 +22,12 @@ def web(tmp_path: Path) -> Web:
     return make_web(tmp_path)
 
 
+@pytest.fixture(scope="module")
+def shared_web(tmp_path_factory: pytest.TempPathFactory) -> Web:
+    """One store for the read-only hostile-id table (each case must leave it intact)."""
+    return make_web(tmp_path_factory.mktemp("hostile"))
+
+
 @pytest.mark.parametrize(
     ("method", "path"),
     [
@@ -119,9 +125,8 @@ HOSTILE = [
         "/api/webhook-events/{}",
     ],
 )
-def test_security_hostile_ids_get_a_clean_4xx(
-    web: Web, rid: str, template: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_security_hostile_ids_get_a_clean_4xx(shared_web: Web, rid: str, template: str) -> None:
+    web = shared_web
     opened: list[str] = []
 
     def audit_hook(event: str, args: tuple[Any, ...]) -> None:

@@ -124,3 +124,12 @@ def test_subjects_delete_purges_only_that_hosts_recordings(web: Web) -> None:
     assert web.store.has_recording("rec-a2")
     assert web.store.has_recording("rec-g1")
     assert EMAIL not in str(web.store.audit_entries())
+
+
+def test_subjects_hash_inside_a_writers_transaction_matches(tmp_path: Path) -> None:
+    from redactor.store import open_store
+
+    store = open_store(str(tmp_path / "r.db"))
+    with store.begin() as conn:  # first use, inside a writer's transaction (SQLite: one writer)
+        inside = subject_hash(store, EMAIL, conn=conn)
+    assert subject_hash(store, EMAIL) == inside
