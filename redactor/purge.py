@@ -129,7 +129,8 @@ def purge(
     for step in STEPS[STEPS.index(job.step) + 1 :]:
         _check(fault, step)
         _RUNNERS[step](store, job, fault)
-        store.mark_purge_step(recording_id, step, done=step == "finish")
+        if step not in _MARK_THEMSELVES:
+            store.mark_purge_step(recording_id, step)
     return job.receipt
 
 
@@ -170,7 +171,7 @@ def _snapshot(
 
 
 def _destroy_key(store: Store, job: PurgeJob, fault: Fault | None) -> None:
-    store.destroy_key(job.recording_id)
+    store.destroy_key(job.recording_id, step="destroy_key")
 
 
 def _hooks(store: Store, job: PurgeJob, fault: Fault | None) -> None:
@@ -193,17 +194,20 @@ def _files(store: Store, job: PurgeJob, fault: Fault | None) -> None:
 
 def _rows(store: Store, job: PurgeJob, fault: Fault | None) -> None:
     store.delete_recording_rows(
-        job.recording_id, before_commit=lambda: _check(fault, "rows:uncommitted")
+        job.recording_id, step="rows", before_commit=lambda: _check(fault, "rows:uncommitted")
     )
 
 
 def _finish(store: Store, job: PurgeJob, fault: Fault | None) -> None:
-    store.audit(
-        actor="redactor",
-        action="purge",
-        recording_id=job.recording_id,
-        detail={"reason": job.reason, "counts": job.receipt["counts"]},
-    )
+    with store.begin() as conn:
+        store.audit(
+            actor="redactor",
+            action="purge",
+            recording_id=job.recording_id,
+            detail={"reason": job.reason, "counts": job.receipt["counts"]},
+            conn=conn,
+        )
+        store.mark_purge_step(job.recording_id, "finish", done=True, conn=conn)
 
 
 _RUNNERS: dict[str, Callable[[Store, PurgeJob, Fault | None], None]] = {
@@ -213,6 +217,9 @@ _RUNNERS: dict[str, Callable[[Store, PurgeJob, Fault | None], None]] = {
     "rows": _rows,
     "finish": _finish,
 }
+
+# Steps whose bookkeeping commits in the same transaction as their work (fewer commits).
+_MARK_THEMSELVES = frozenset({"destroy_key", "rows", "finish"})
 
 FAULT_POINTS = (
     "plan",

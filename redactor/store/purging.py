@@ -133,15 +133,19 @@ class PurgeOps:
         assert job is not None
         return job
 
-    def mark_purge_step(self, recording_id: str, step: str, *, done: bool = False) -> None:
+    def mark_purge_step(
+        self, recording_id: str, step: str, *, done: bool = False, conn: Connection | None = None
+    ) -> None:
+        """Record ``step`` as completed; pass ``conn`` to commit it with the step's own work."""
         values: dict[str, Any] = {"step": step}
         if done:
             values.update(status="done", finished_at=datetime.now(UTC))
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(s.purge_jobs).where(s.purge_jobs.c.recording_id == recording_id),
-                values,
-            )
+        stmt = update(s.purge_jobs).where(s.purge_jobs.c.recording_id == recording_id)
+        if conn is not None:
+            conn.execute(stmt, values)
+            return
+        with self.engine.begin() as c:
+            c.execute(stmt, values)
 
     def note_purge_attempt(self, recording_id: str) -> None:
         with self.engine.begin() as conn:
@@ -170,13 +174,19 @@ class PurgeOps:
                 counts[t.name] = value
         return counts
 
-    def destroy_key(self, recording_id: str) -> None:
+    def destroy_key(self, recording_id: str, *, step: str | None = None) -> None:
         """Crypto-shred: without the data key no copy of the raw transcript can be read."""
         with self.engine.begin() as conn:
             conn.execute(delete(s.data_keys).where(s.data_keys.c.recording_id == recording_id))
+            if step is not None:
+                self.mark_purge_step(recording_id, step, conn=conn)
 
     def delete_recording_rows(
-        self, recording_id: str, *, before_commit: Callable[[], None] = lambda: None
+        self,
+        recording_id: str,
+        *,
+        step: str | None = None,
+        before_commit: Callable[[], None] = lambda: None,
     ) -> None:
         """Delete the recording and every row of its data, in one transaction.
 
@@ -188,6 +198,8 @@ class PurgeOps:
             for t in recording_tables():
                 col = t.c.id if t is s.recordings else t.c.recording_id
                 conn.execute(delete(t).where(col == recording_id))
+            if step is not None:
+                self.mark_purge_step(recording_id, step, conn=conn)
             before_commit()
         if self.backend == "sqlite":
             with self.engine.connect() as conn:
