@@ -10,16 +10,21 @@ decoded together by faster-whisper's ``BatchedInferencePipeline``, about twice t
 of the sequential decoder on CPU. Batched decoding has no temperature fallback, so a segment
 that comes out as a repetition loop (compression ratio above Whisper's own 2.4 threshold) is
 decoded again, alone, by the sequential decoder with fallback: quality stays that of the
-sequential path, and the extra cost is paid only where a loop happened. ``batch_size=1``
+sequential path, and the extra cost is paid only where a loop happened. A channel shorter
+than ``BATCH_MIN_S`` has at most two 30-second windows, too few to batch: measured on the
+fixtures, the sequential decoder is as fast or faster there, so it is used. ``batch_size=1``
 selects the sequential decoder for everything.
 
 Memory: the decoded channel is the only thing proportional to the recording's length held at
-once (plus Whisper's log-mel features of its speech, a fraction of it); segments are
+once. Batched decoding copies its input for VAD and computes log-mel features for all of it
+up front (together about 2x the audio), so a long channel is decoded in windows of about
+``WINDOW_S`` seconds, cut at the quietest moment near each boundary; segments are
 materialised into small immutable words as they are produced.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,7 +36,7 @@ from redactor.ingest import SAMPLE_RATE, DecodedAudio
 from redactor.models import WhisperSpec
 from redactor.types import Segment, Transcript, Word
 
-__all__ = ["FasterWhisperTranscriber", "Transcriber", "build_segment"]
+__all__ = ["FasterWhisperTranscriber", "Transcriber", "build_segment", "windows"]
 
 
 class Transcriber(Protocol):
@@ -82,6 +87,19 @@ class _Shifted:
         ]
 
 
+def windows(samples: np.ndarray, window_s: float) -> list[tuple[int, int]]:
+    """Split a long channel into ~``window_s`` pieces at the quietest 100 ms near each cut."""
+    n, win, frame = len(samples), int(window_s * SAMPLE_RATE), SAMPLE_RATE // 10
+    cuts = [0]
+    while n - cuts[-1] > 1.5 * win:
+        lo = cuts[-1] + win - 5 * SAMPLE_RATE
+        near = samples[lo : lo + 10 * SAMPLE_RATE]
+        energy = np.square(near[: len(near) // frame * frame].reshape(-1, frame)).sum(axis=1)
+        cuts.append(lo + int(np.argmin(energy)) * frame + frame // 2)
+    cuts.append(n)
+    return list(itertools.pairwise(cuts))
+
+
 def default_speakers(n_channels: int, speakers: Sequence[str]) -> list[str]:
     if len(speakers) >= n_channels:
         return list(speakers[:n_channels])
@@ -105,6 +123,11 @@ class FasterWhisperTranscriber:
     # tiny.en decoding greedily drops or loops on spoken digits far more often than with a
     # beam of 5 (checked on fixtures/*.flac); batching pays for the beam.
     BEAM_SIZE = 5
+    BATCH_MIN_S = 60.0
+    # Batched VAD's default (160 ms) cuts utterances at short pauses; the clips, glued into
+    # 30 s windows, then lost digits and whole sentences on the fixtures. 500 ms kept them.
+    VAD_MIN_SILENCE_MS = 500
+    WINDOW_S = 600.0
 
     def __init__(self, spec: WhisperSpec | None = None, *, model: Any = None) -> None:
         self.spec = spec or WhisperSpec()
@@ -143,15 +166,23 @@ class FasterWhisperTranscriber:
         return {"language": "en", "beam_size": self.BEAM_SIZE, "word_timestamps": True}
 
     def _channel_segments(self, samples: np.ndarray) -> list[Any]:
-        if self.spec.batch_size <= 1:
+        if self.spec.batch_size <= 1 or len(samples) < self.BATCH_MIN_S * SAMPLE_RATE:
             segments, _info = self.model.transcribe(
                 samples, vad_filter=True, condition_on_previous_text=False, **self._decode_options()
             )
             return list(segments)  # a lazy generator: materialise it here
+        out: list[Any] = []
+        for lo, hi in windows(samples, self.WINDOW_S):
+            offset = lo / SAMPLE_RATE
+            out.extend(_Shifted(seg, offset) for seg in self._batched_window(samples[lo:hi]))
+        return out
+
+    def _batched_window(self, samples: np.ndarray) -> list[Any]:
         segments, _info = self.batched.transcribe(
             samples,
             batch_size=self.spec.batch_size,
             without_timestamps=False,  # sentence-sized segments, not 30 s chunks
+            vad_parameters={"min_silence_duration_ms": self.VAD_MIN_SILENCE_MS},
             **self._decode_options(),
         )
         out: list[Any] = []

@@ -148,3 +148,18 @@ def test_pool_worker_death_fails_only_its_file_and_stores_nothing(
     assert by_name["b_silence.wav"].error == f"{files[1]}: worker process died while processing"
     store = open_store(db)
     assert len(store.list_recordings()) == 2  # nothing of the dead file
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--executor", "bogus"], "unknown executor 'bogus'; choose one of: local, ray"),
+        (["--workers", "0"], "Invalid value for '--workers'"),
+    ],
+)
+def test_pool_cli_rejects_bad_batch_options(tmp_path: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(
+        app, ["process", str(FIXTURES / "meeting.srt"), "--store", str(tmp_path / "r.db"), *args]
+    )
+    assert result.exit_code == 2
+    assert message in result.output
