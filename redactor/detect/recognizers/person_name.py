@@ -128,6 +128,11 @@ class PersonNameRecognizer(EntityRecognizer):
         if cased and strong and tok[0].isupper():
             return 0.8
         if w not in self.first:
+            # A listed surname, capitalised mid-sentence in cased text ("do you think Gates").
+            if cased and w in self.last and tok[:1].isupper() and not tok.isupper() and i:
+                gap = text[toks[i - 1][1] : toks[i][0]]
+                if not re.search(r"[.!?\n:\"]", gap):
+                    return 0.5
             return None
         cue = strong or prev in CUE_BEFORE or (i + 1 < len(low) and low[i + 1] in CUE_AFTER)
         word = w in self.english
