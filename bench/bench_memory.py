@@ -6,7 +6,7 @@ tiny.en in a child process; its peak RSS comes from ``wait4`` (that child's own 
 several ``--minutes``, it also fits a line and reports the 60-minute estimate, which shows
 how memory grows with length (the decoded audio is 3.8 MB a minute as float32).
 
-    .venv/bin/python bench/bench_memory.py [--minutes 60]
+    .venv/bin/python bench/bench_memory.py [--minutes 60] [--cli-args="--no-audio"]
 """
 
 from __future__ import annotations
@@ -26,13 +26,13 @@ from common import Row, concatenated_speech, report
 TARGET_MB = 1500.0
 
 
-def peak_rss_mb(minutes: float, folder: Path) -> tuple[float, float, int]:
+def peak_rss_mb(minutes: float, folder: Path, cli_args: list[str]) -> tuple[float, float, int]:
     import soundfile as sf
 
     path = folder / f"long_{minutes:g}min.flac"
     sf.write(path, concatenated_speech(minutes * 60), 16_000, subtype="PCM_16")
     cmd = [sys.executable, "-c", "from redactor.cli import main; main()"]
-    cmd += ["process", str(path), "--store", str(folder / f"m{minutes:g}.db")]
+    cmd += ["process", str(path), "--store", str(folder / f"m{minutes:g}.db"), *cli_args]
     start = time.perf_counter()
     with (folder / "out.txt").open("w") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
@@ -45,12 +45,13 @@ def peak_rss_mb(minutes: float, folder: Path) -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, nargs="+", default=[60.0])
+    parser.add_argument("--cli-args", default="", help="extra 'redactor process' arguments")
     args = parser.parse_args()
     sizes = sorted(args.minutes)
     measured = {}
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
         for minutes in sizes:
-            measured[minutes] = peak_rss_mb(minutes, Path(tmp))
+            measured[minutes] = peak_rss_mb(minutes, Path(tmp), args.cli_args.split())
             print(
                 f"{minutes:g} min: peak {measured[minutes][0]:.0f} MB, {measured[minutes][1]:.0f} s,"
                 f" exit {measured[minutes][2]}"
@@ -82,9 +83,10 @@ def main() -> None:
         "memory",
         rows,
         {
+            "cli_args": args.cli_args,
             "runs": {
                 str(k): {"peak_mb": v[0], "wall_s": v[1], "exit": v[2]} for k, v in measured.items()
-            }
+            },
         },
     )
 

@@ -41,7 +41,9 @@ class WhisperSpec:
     device: str = "cpu"
     compute_type: str = "int8"
     cpu_threads: int = 0  # 0: let CTranslate2 decide
-    batch_size: int = 8
+    # Batched decoding (long channels). On 2 cores, a 20-minute channel: batch 4 took 61 s and
+    # peaked at 757 MB, batch 8 took 118 s and 1044 MB (bench/bench_memory.py, docs/scale.md).
+    batch_size: int = 4
 
     def resolved_model(self) -> str:
         model = self.model or default_whisper_model()
