@@ -271,6 +271,14 @@ def subject_hash(store: Store, identifier: str, *, conn: Connection | None = Non
     return hmac.new(key, normalized.encode(), hashlib.sha256).hexdigest()
 
 
+def subject_hash_in(conn: Connection, identifier: str) -> str:
+    """``subject_hash`` for a writer inside a transaction (the store's ingest write)."""
+    normalized = " ".join(identifier.split()).casefold()
+    if not normalized:
+        raise InputError("identifier: must not be empty")
+    return hmac.new(_subject_key(conn), normalized.encode(), hashlib.sha256).hexdigest()
+
+
 _KEY_QUERY = select(s.server_secrets.c.value).where(s.server_secrets.c.name == _SUBJECT_KEY)
 
 

@@ -142,6 +142,7 @@ def load_sidecar(path: Path, base: RecordingMeta) -> RecordingMeta:
         participants = tuple(
             Participant(
                 name=str(p.get("name", "")),
+                identifier=str(p.get("identifier", "")),
                 role=str(p.get("role", "")),
                 channel=p.get("channel") if isinstance(p.get("channel"), int) else None,
                 opted_out=bool(p.get("opted_out", False)),

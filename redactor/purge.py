@@ -73,9 +73,21 @@ class PurgeHook:
     kinds: frozenset[str]
     purge: Callable[[Store, str, Sequence[ArtifactRef]], None]
     verify: Callable[[Store, str, Sequence[ArtifactRef]], list[str]] | None = None
+    # What the receipt should list for this hook (e.g. the exports rewritten), no content.
+    describe: Callable[[Store, Connection, str], Any] | None = None
 
 
 _HOOKS: dict[str, PurgeHook] = {}
+# Modules whose import registers a purge hook: loaded before any purge, so a library caller
+# that never imported them still purges (and verifies) what they hold.
+_HOOK_MODULES = ("redactor.dataset",)
+
+
+def _load_hooks() -> None:
+    import importlib
+
+    for name in _HOOK_MODULES:
+        importlib.import_module(name)
 
 
 def register_purge_hook(hook: PurgeHook) -> None:
@@ -113,6 +125,7 @@ def purge(
     """
     if reason not in REASONS:
         raise InputError(f"--reason: {reason!r} is not one of {', '.join(REASONS)}")
+    _load_hooks()
     job = store.purge_job(recording_id)
     if job is None:
         _check(fault, "plan")
@@ -167,6 +180,9 @@ def _snapshot(
         "source_sha256": source,
         "files": sum(1 for r in refs if r.path),
     }
+    for hook in _HOOKS.values():
+        if hook.describe is not None:
+            receipt[hook.name] = hook.describe(store, conn, recording_id)
     return manifest, receipt, host, source
 
 
@@ -242,6 +258,7 @@ def verify_purge(store: Store, recording_id: str) -> list[str]:
     recording's folder and for any file under ``artifact_root`` named for the recording,
     and asks every purge hook. Findings name tables, paths and counts, never content.
     """
+    _load_hooks()
     job = store.purge_job(recording_id)
     findings = store.residue(recording_id, job)
     if job is None:

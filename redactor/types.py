@@ -170,6 +170,7 @@ class RedactedTranscript:
 class Participant:
     name: str = ""
     role: str = ""  # agent | customer | ...
+    identifier: str = ""  # how the host knows them (e-mail, phone, customer id); stored hashed
     channel: int | None = None
     opted_out: bool = False
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from redactor.auth import subject_hash
 from redactor.cli import app
 from redactor.store import open_store
 from tests.conftest import FIXTURES
@@ -112,13 +113,23 @@ def test_cli_sidecar_metadata_is_read(tmp_path: Path) -> None:
     audio = tmp_path / "quiet.wav"
     shutil.copy(FIXTURES / "silence.wav", audio)
     (tmp_path / "quiet.wav.meta.json").write_text(
-        '{"host": "acme", "recording_id": "call-0001", "consent_training": true}'
+        '{"host": "acme", "recording_id": "call-0001", "consent_training": true,'
+        ' "participants": [{"role": "customer", "channel": 1,'
+        ' "identifier": "pat@example.com", "opted_out": true}]}'
     )
     db = str(tmp_path / "r.db")
     result = runner.invoke(app, ["process", str(audio), "--store", db])
     assert result.exit_code == 0, result.stderr
-    row = open_store(db).recording("call-0001")
+    st = open_store(db)
+    row = st.recording("call-0001")
     assert (row.host, row.consent_training) == ("acme", True)
+    with st.engine.connect() as conn:
+        (part,) = conn.exec_driver_sql(
+            "SELECT role, channel, opted_out, subject_hash FROM participants"
+        ).all()
+    # the identifier is kept only as a keyed hash, for data-subject requests
+    assert part[:3] == ("customer", 1, 1)
+    assert part[3] == subject_hash(st, "PAT@example.com ") and "pat" not in part[3]
 
 
 def test_cli_help_lists_every_command_in_readme() -> None:

@@ -103,8 +103,9 @@ def test_export_purge_rewrites_the_export_and_verify_confirms(
     conv = before["recordings"]["rec-03"]["conversation_id"]  # type: ignore[index]
     n_before = len(_rows(tmp_path / "ds"))
 
-    purge(st, "rec-03", "host-deleted")
+    receipt = purge(st, "rec-03", "host-deleted")
 
+    assert receipt["dataset-exports"] == listed, "the receipt lists the exports rewritten"
     after = _manifest(tmp_path / "ds")
     rows = _rows(tmp_path / "ds")
     assert conv not in {r["conversation_id"] for r in rows}

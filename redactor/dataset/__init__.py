@@ -45,5 +45,6 @@ register_purge_hook(
         kinds=DATASET_KINDS,
         purge=purge_exports,
         verify=verify_exports,
+        describe=exports_of,
     )
 )

@@ -57,13 +57,17 @@ def insert_processed(
         )
     )
     for p in meta.participants:
+        # Keyed hash of how the host knows the participant, for data-subject requests.
+        from redactor.auth import subject_hash_in  # late: auth builds on the store
+
+        ident = p.identifier or p.name
         conn.execute(
             insert(s.participants).values(
                 recording_id=recording_id,
                 role=p.role,
                 channel=p.channel,
                 opted_out=p.opted_out,
-                subject_hash=None,
+                subject_hash=subject_hash_in(conn, ident) if ident.strip() else None,
             )
         )
     key = data_key
