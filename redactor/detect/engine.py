@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from redactor.detect.casing import lexicon, truecase
 from redactor.detect.normalize import normalize
 from redactor.detect.offline import use_bundled_suffix_list
 from redactor.models import spacy_model_name
@@ -53,6 +54,7 @@ class _Engine:
         )
 
         from redactor.detect import recognizers as rec
+        from redactor.detect.recognizers.person_name import name_lists
 
         keep = {"ner"}
         base = spacy.load(model)
@@ -69,6 +71,9 @@ class _Engine:
         self.normalized: list[Any] = [cls() for cls in rec.NORMALIZED] + stock
         for r in self.raw + self.normalized:
             r.load()
+        lexicon()
+        first, last = name_lists()
+        self.names = first | last
 
 
 def _listens(nlp: Any) -> bool:
@@ -146,7 +151,9 @@ class PresidioDetector:
     def analyze_texts(self, texts: Sequence[str]) -> list[list[TextSpan]]:
         """Spans for each text; spaCy runs batched over all of them."""
         eng = self.engine
-        docs = eng.nlp.pipe((t if t.strip() else "" for t in texts), batch_size=self.batch_size)
+        # NER reads a truecased copy (same offsets): "call raju" -> "call Raju".
+        cased = (truecase(t, eng.names) if t.strip() else "" for t in texts)
+        docs = eng.nlp.pipe(cased, batch_size=self.batch_size)
         return [self._spans(eng, text, doc) for text, doc in zip(texts, docs, strict=True)]
 
     def detect(self, transcript: Transcript) -> tuple[Span, ...]:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import importlib
 import re
 from functools import lru_cache
-from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS
+
+from redactor.detect.casing import lexicon
 
 LOCALES = (
     "en_US", "en_GB", "en_IE", "en_IN", "en_NZ", "en_PK", "en_NG", "en_KE", "es_MX", "es_ES",
@@ -29,13 +30,21 @@ CUE_BEFORE = frozenset(
      "ask", "remind", "meet", "meeting", "invite", "with", "mr", "mrs", "ms", "miss", "dr",
      "dear", "hi", "hello", "hey", "thanks", "to", "from", "for", "and", "is", "i'm", "sir",
      "madam", "uncle", "aunt", "brother", "sister", "mom", "dad", "wife", "husband", "son",
-     "daughter", "friend", "contact", "phone", "ring", "dial", "about"}
+     "daughter", "friend", "contact", "phone", "ring", "dial", "about", "send", "pick",
+     "cousin", "nephew", "niece", "grandma", "grandpa", "boss", "colleague", "mister",
+     "missus", "between", "visit", "remember", "told", "said", "says", "asked"}
 )  # fmt: skip
 STRONG_CUES = frozenset(
     {"name is", "name's", "named", "called", "call me", "calls me", "mr", "mrs", "ms", "miss",
-     "dr", "this is", "i'm", "i am", "speak to", "speak with", "ask for", "name", "names"}
+     "dr", "this is", "i'm", "i am", "speak to", "speak with", "ask for", "name", "names",
+     "mister", "missus"}
 )  # fmt: skip
 CUE_AFTER = frozenset({"speaking", "here", "calling"})
+# "raju's birthday", "bola birthday": a personal noun right after an unlisted word.
+CUE_POSSESSED = frozenset(
+    {"birthday", "bday", "wedding", "anniversary", "graduation", "party", "email", "emails",
+     "number", "phone", "address", "house", "place", "bedtime", "marriage", "appointment"}
+)  # fmt: skip
 ALWAYS_WORDS = frozenset(
     {"january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
@@ -66,25 +75,6 @@ def name_lists() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(first), frozenset(last)
 
 
-@lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
-    """Common English words (spaCy's stop words and its lemmatizer's word index)."""
-    words = set(STOP_WORDS)
-    try:
-        import spacy
-
-        from redactor.models import spacy_model_name
-
-        nlp = spacy.load(spacy_model_name(), exclude=["tok2vec", "tagger", "parser", "ner"])
-        lemmatizer: Any = nlp.get_pipe("lemmatizer")
-        table = lemmatizer.lookups.get_table("lemma_index")
-        for pos in ("noun", "verb", "adj", "adv"):
-            words.update(w for w in table.get(pos, []) if "_" not in w)
-    except Exception:  # the lemmatizer tables are optional; stop words still apply
-        pass
-    return frozenset(words)
-
-
 class PersonNameRecognizer(EntityRecognizer):
     NAME = "PersonNameRecognizer.v1"
 
@@ -93,7 +83,7 @@ class PersonNameRecognizer(EntityRecognizer):
 
     def load(self) -> None:
         self.first, self.last = name_lists()
-        self.english = english_words()
+        self.lex = lexicon()
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -124,27 +114,57 @@ class PersonNameRecognizer(EntityRecognizer):
         prev = low[i - 1] if i else ""
         prev2 = f"{low[i - 2]} {prev}" if i > 1 else ""
         strong = prev in STRONG_CUES or prev2 in STRONG_CUES
+        nxt = low[i + 1] if i + 1 < len(low) else ""
         tok = toks[i][2]
+        common = self.lex.is_common(w)
         if cased and strong and tok[0].isupper():
             return 0.8
-        if w not in self.first:
-            # A listed surname, capitalised mid-sentence in cased text ("do you think Gates").
-            if cased and w in self.last and tok[:1].isupper() and not tok.isupper() and i:
-                gap = text[toks[i - 1][1] : toks[i][0]]
-                if not re.search(r"[.!?\n:\"]", gap):
-                    return 0.5
+        if len(w) < 2:
             return None
-        cue = strong or prev in CUE_BEFORE or (i + 1 < len(low) and low[i + 1] in CUE_AFTER)
-        word = w in self.english
+        if w not in self.first:
+            return self._unlisted(toks, low, i, cased, text, strong, common)
+        cue = strong or prev in CUE_BEFORE or nxt in CUE_AFTER
         if cased:
             if not tok[0].isupper() or (tok.isupper() and len(tok) > 1 and not cue):
                 return None
-            gap = text[toks[i - 1][1] : toks[i][0]] if i else "."
-            if word and re.search(r"[.!?\n:\"]", gap) and not cue:
+            if common and _starts_sentence(text, toks, i) and not cue:
                 return None
-            return 0.7 if cue or not word else 0.5
-        if not word or cue:
+            return 0.7 if cue or not common else 0.5
+        if not common or cue:
             return 0.6
+        return None
+
+    def _unlisted(
+        self,
+        toks: list[tuple[int, int, str]],
+        low: list[str],
+        i: int,
+        cased: bool,
+        text: str,
+        strong: bool,
+        common: bool,
+    ) -> float | None:
+        """A word not in the first-name lists: a surname or a name the lists lack."""
+        w = _base(low[i])
+        tok = toks[i][2]
+        if cased and tok[:1].isupper() and not tok.isupper():
+            # Capitalised mid-sentence ("do you think Gates", "the Michener novel"); at a
+            # sentence start only a word English writes capitalised ("Peretti said").
+            if not _starts_sentence(text, toks, i):
+                if w in self.last:
+                    return 0.5
+                if not common and (self.lex.is_proper(w) or not self.lex.is_known(w)):
+                    return 0.45
+            elif not common and self.lex.is_proper(w, 1.0 if w in self.last else 2.0):
+                return 0.45
+            return None
+        nameish = w in self.last or self.lex.is_proper(w) or not self.lex.is_known(w)
+        if common or not nameish or cased:
+            return None
+        prev = low[i - 1] if i else ""
+        nxt = low[i + 1] if i + 1 < len(low) else ""
+        if strong or prev in CUE_BEFORE or (nxt in CUE_POSSESSED and i + 1 < len(low)):
+            return 0.55
         return None
 
     def _surname(
@@ -154,11 +174,17 @@ class PersonNameRecognizer(EntityRecognizer):
         if gap not in {" ", ". ", " ."} and not re.fullmatch(r" [A-Z]\. ?", gap):
             return False
         w = _base(low[j])
-        if w in STOP_WORDS or w in ALWAYS_WORDS or w in CUE_AFTER:
+        if w in STOP_WORDS or w in ALWAYS_WORDS or w in CUE_AFTER or w in CUE_POSSESSED:
             return False
         if cased:
             return toks[j][2][0].isupper()
-        return w in self.last or w not in self.english
+        return w in self.last or not self.lex.is_common(w)
+
+
+def _starts_sentence(text: str, toks: list[tuple[int, int, str]], i: int) -> bool:
+    """Whether token ``i`` opens a sentence, line or quote (so its capital says nothing)."""
+    gap = text[toks[i - 1][1] : toks[i][0]] if i else "."
+    return bool(re.search(r"[.!?\n:\"“>]", gap)) or not i
 
 
 def _base(word: str) -> str:

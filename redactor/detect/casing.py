@@ -1,0 +1,155 @@
+"""Which words are proper nouns, from how English text capitalises them; truecasing.
+
+ASR text is often all lowercase (or all caps), so case cannot say what is a name. spaCy's
+``spacy-lookups-data`` ships ``en_lexeme_prob``: case-sensitive log probabilities of about a
+million tokens from a large English corpus. A word written "Obama" far more often than
+"obama" is a proper noun; one written "players" more often than "Players" is a common word;
+one never seen lowercase ("Schramm", "Peretti") is a name or a foreign word. This is a
+maintained resource, not a hand-typed list, and it covers surnames and foreign names that
+Faker's locale lists lack.
+
+``truecase`` rewrites a lowercase (or all-caps) text with those proper nouns capitalised,
+keeping every character offset, so the NER model (trained on cased text) sees "tell Raju"
+instead of "tell raju" and its entities still point into the original text.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata, resources
+from pathlib import Path
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+__all__ = ["Lexicon", "is_uncased", "lexicon", "truecase"]
+
+# A word counts as proper when its capitalised form is this much (natural log) more likely.
+PROPER_MARGIN = 0.5
+NEVER_LOWER = 99.0
+_WORD = re.compile(r"[^\W\d_]+")
+_CAPS_RUN = re.compile(r"\b[A-Z][A-Z'’]+(?:[ \t]+[A-Z][A-Z'’]+)+\b")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Lowercase word sets: ``common`` (mostly written lowercase) and ``proper`` (mostly
+    capitalised, or never seen lowercase). A word in neither was never seen at all."""
+
+    common: frozenset[str]
+    proper: dict[str, float]  # word -> how much likelier capitalised (natural log)
+
+    def is_common(self, word: str) -> bool:
+        return word in self.common or word in STOP_WORDS
+
+    def is_proper(self, word: str, margin: float = PROPER_MARGIN) -> bool:
+        """Capitalised at least ``e**margin`` times as often as not (never seen lowercase:
+        always); interjections that open sentences ("Oh", "Yep") stay under about 1.6."""
+        return self.proper.get(word, -1.0) >= margin
+
+    def is_known(self, word: str) -> bool:
+        return word in self.common or word in self.proper
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Built once per process from ``en_lexeme_prob``; the two word sets are cached on disk
+    (``$XDG_CACHE_HOME/redactor``), since deriving them takes seconds and loading them not."""
+    cache = _cache_path()
+    if cache is not None and cache.exists():
+        try:
+            common, proper = cache.read_text(encoding="utf-8").split("\n\n", 1)
+            pairs = (item.rsplit(":", 1) for item in proper.split())
+            return Lexicon(frozenset(common.split()), {w: float(r) for w, r in pairs})
+        except (OSError, ValueError):
+            pass
+    lex = _derive()
+    if cache is not None and lex.common:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(" ".join(sorted(lex.common)) + "\n\n" + " ".join(f"{w}:{r:.2f}" for w, r in sorted(lex.proper.items())),
+                           encoding="utf-8")  # fmt: skip
+            tmp.replace(cache)
+        except OSError:  # a read-only home only costs the derivation next time
+            pass
+    return lex
+
+
+def _cache_path() -> Path | None:
+    try:
+        version = metadata.version("spacy-lookups-data")
+    except metadata.PackageNotFoundError:
+        return None
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return root / "redactor" / f"lexicon-v2-{version}-{PROPER_MARGIN}.txt"
+
+
+def _derive() -> Lexicon:
+    try:
+        ref = resources.files("spacy_lookups_data") / "data" / "en_lexeme_prob.json.gz"
+        with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as f:
+            probs: dict[str, float] = json.load(f)
+    except (ModuleNotFoundError, FileNotFoundError):  # degrade to stop words only
+        return Lexicon(frozenset(), {})
+    common: set[str] = set()
+    proper: dict[str, float] = {}
+    for tok, p in probs.items():
+        if not tok.isalpha():
+            continue
+        if tok.islower():
+            t = probs.get(tok.capitalize())
+            if t is None or p + PROPER_MARGIN >= t:
+                common.add(tok)
+            else:
+                proper[tok] = t - p
+        elif tok[0].isupper() and tok[1:].islower() and tok.lower() not in probs:
+            proper[tok.lower()] = NEVER_LOWER
+    return Lexicon(frozenset(common), proper)
+
+
+def is_uncased(text: str) -> bool:
+    """Whether case carries no information: no capital after the first letter, or all caps."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 2:
+        return True
+    upper = sum(c.isupper() for c in letters[1:])
+    return upper == 0 or upper >= 0.9 * (len(letters) - 1)
+
+
+def truecase(text: str, names: frozenset[str] = frozenset()) -> str:
+    """The text with proper nouns (and ``names``) capitalised; same length, same offsets.
+
+    Uncased text is rewritten whole; in cased text only all-caps runs of two or more words
+    ("DOOGIE HOWSER") are, since elsewhere the writer's case is the better guide.
+    """
+    if is_uncased(text):
+        return _recase(text, 0, len(text), names, lower_first=True)
+    out = text
+    for m in _CAPS_RUN.finditer(text):
+        out = (
+            out[: m.start()]
+            + _recase(text, m.start(), m.end(), names, True)[m.start() : m.end()]
+            + out[m.end() :]
+        )
+    return out
+
+
+def _recase(text: str, a: int, b: int, names: frozenset[str], lower_first: bool) -> str:
+    lex = lexicon()
+    chars = list(text)
+    for m in _WORD.finditer(text, a, b):
+        w = m.group().lower()
+        if len(w) != len(m.group()):
+            continue  # a case change that alters length would shift offsets
+        cap = w == "i" or (
+            not lex.is_common(w) and (lex.is_proper(w) or w in names or not lex.is_known(w))
+        )
+        new = w.capitalize() if cap else w
+        if lower_first or cap:
+            chars[m.start() : m.end()] = new
+    return "".join(chars)
