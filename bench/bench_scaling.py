@@ -52,6 +52,7 @@ def make_batch(folder: Path, files: int, seconds: float) -> list[Path]:
 def run(files: list[Path], workers: int, store: str) -> tuple[float, int]:
     threads = threads_per_worker(workers)
     spec = PipelineSpec(store=store)
+    spec.prepare()
     ctx = multiprocessing.get_context("spawn")
     with (
         pool_mod._thread_env(threads),

@@ -77,6 +77,13 @@ class PipelineSpec:
         }
         return cls(store=store, whisper=whisper, spacy_model=spacy_model, extra=extra)
 
+    def prepare(self) -> None:
+        """Create or migrate the store once, here, before workers open it all at the same time
+        (concurrent first opens of a new SQLite store race on its migrations)."""
+        from redactor.store import open_store
+
+        open_store(self.store).close()
+
     def build(self, *, cpu_threads: int | None = None, device: str | None = None) -> LocalPipeline:
         from redactor.detect import Detector
         from redactor.store import open_store
@@ -213,6 +220,7 @@ def run_pool(
     At most two files per worker are in flight, so a batch of millions of files is fed
     lazily. ``initializer`` is a seam for tests (it must set up what ``_work`` uses).
     """
+    spec.prepare()
     threads = threads_per_worker(workers)
     queue = iter(files)
     retry: list[tuple[Path, int]] = []

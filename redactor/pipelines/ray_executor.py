@@ -71,6 +71,7 @@ def run_ray(
     process, and shuts down only what it started.
     """
     ray = import_ray()
+    spec.prepare()
     started = False
     if not ray.is_initialized():
         ray.init(address=address, include_dashboard=False, log_to_driver=False)
