@@ -291,8 +291,13 @@ def _stray_files(store: Store, recording_id: str) -> list[str]:
     if store.recording_dir(recording_id).exists():
         found.append(f"folder: {recording_id}/ still exists under the artifact root")
     # Convention for files of a recording: named ``<id>`` or ``<id>.<anything>``.
+    # Ids may contain dots, so "r1.a" (another recording) also matches "r1.*": anything in or
+    # named for the folder of a recording that still exists belongs to that recording.
     for p in root.rglob(f"{recording_id}*"):
         named = p.name == recording_id or p.name.startswith(recording_id + ".")
+        owner = p.relative_to(root).parts[0]
+        if owner != recording_id and store.has_recording(owner):
+            continue
         if named and p != store.recording_dir(recording_id):
             found.append(f"file: {p.relative_to(root)} (named for the recording)")
     return found
