@@ -74,7 +74,12 @@ def run_ray(
     spec.prepare()
     started = False
     if not ray.is_initialized():
-        ray.init(address=address, include_dashboard=False, log_to_driver=False)
+        ray.init(
+            address=address,
+            include_dashboard=False,
+            log_to_driver=False,
+            logging_level=logging.WARNING,
+        )
         started = True
     remote_cls = ray.remote(
         num_cpus=cpus_per_actor, num_gpus=gpus_per_actor, max_restarts=1, max_task_retries=0
