@@ -62,6 +62,11 @@ class OperatorReplacer:
         op, params = self.routes.get(label, self.default)
         return str(op.operate(value, {**params, "entity_type": label}))
 
+    def avoid(self, values: Iterable[str]) -> None:
+        for op, _ in [self.default, *self.routes.values()]:
+            if hasattr(op, "avoid"):
+                op.avoid(values)
+
 
 # Speaker labels that are roles or numbers, not names: they stay as they are.
 GENERIC_SPEAKER = re.compile(
@@ -208,6 +213,9 @@ def redact_transcript(
     for sp in spans:
         if labels is None or sp.label in labels:
             by_segment.setdefault(sp.segment, []).append(sp)
+    if hasattr(replace, "avoid"):  # surrogates must not echo any real value of the recording
+        values = [transcript.segments[sp.segment].text[sp.start : sp.end] for sp in spans]
+        replace.avoid([*values, *(s.speaker for s in transcript.segments)])
     segments = []
     for s in transcript.segments:
         speaker = redact_speaker(s.speaker, replace, labels)  # first: it precedes the turn

@@ -150,3 +150,15 @@ def test_operators_replacer_routes_labels_and_lists_names() -> None:
     assert rep("4111 1111 1111 1111", "CREDIT_CARD") == "**** **** **** 1111"
     assert rep("Jane", "PERSON") == "[PERSON_1]"
     assert rep.names == ("mask.v1", "placeholder.v1")
+
+
+def test_operators_surrogate_never_echoes_a_real_value_of_the_recording() -> None:
+    """A fake name must not carry a piece of any real name in the call ("Chris" in
+    "Christopher"), whichever real value it replaces."""
+    from redactor.operators.surrogate import SurrogateOperator
+
+    for n in range(40):
+        op = SurrogateOperator(f"rec-{n}")
+        op.avoid(["Chris", "Robert Brown"])
+        fake = op.operate("Yes", {"entity_type": "PERSON"})
+        assert not any(part in fake.lower() for part in ("chris", "robert", "brown", "yes"))

@@ -9,6 +9,7 @@ constructor argument has a default; ``validate`` then says what is missing.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from presidio_anonymizer.operators import Operator, OperatorType
@@ -40,6 +41,10 @@ class RedactorOperator(Operator):
 
     def operator_name(self) -> str:
         return self.NAME
+
+    def avoid(self, values: Iterable[str]) -> None:
+        """Told every real value of the recording first; operators that invent values (a
+        surrogate) must not produce one that carries a piece of any of them."""
 
     def operator_type(self) -> OperatorType:
         return OperatorType.Anonymize

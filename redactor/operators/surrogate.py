@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from faker import Faker
@@ -52,6 +52,13 @@ def _fill(skeleton: str, digits: str) -> str:
     return _DIGITS.sub(lambda _m: next(it), skeleton)
 
 
+def _shares_a_part(candidate: str, original: str) -> bool:
+    """True if a name part of the original shows inside the surrogate ("Chris" in
+    "Christopher Lee"): the fake value must not carry any piece of the real one."""
+    low = candidate.lower()
+    return any(len(p) >= 3 and p in low for p in re.findall(r"[a-z]+", original.lower()))
+
+
 class SurrogateOperator(RedactorOperator):
     NAME = "surrogate.v1"
 
@@ -61,6 +68,10 @@ class SurrogateOperator(RedactorOperator):
         self._faker.seed_instance(seed)
         self._given: dict[tuple[str, str], str] = {}
         self._used: set[str] = set()
+        self._avoid = ""
+
+    def avoid(self, values: Iterable[str]) -> None:
+        self._avoid = " ".join(values)
 
     def operate(self, text: str, params: dict[str, Any] | None = None) -> str:
         label = self.label_of(params)
@@ -68,7 +79,11 @@ class SurrogateOperator(RedactorOperator):
         if key not in self._given:
             for _ in range(20):  # never the original, never another value's surrogate
                 candidate = self._make(label, text)
-                if normalize_value(candidate) != key[1] and candidate not in self._used:
+                if (
+                    normalize_value(candidate) != key[1]
+                    and candidate not in self._used
+                    and not _shares_a_part(candidate, f"{text} {self._avoid}")
+                ):
                     break
             self._given[key] = candidate
             self._used.add(candidate)
