@@ -101,7 +101,8 @@ class PersonNameRecognizer(EntityRecognizer):
             j = i
             while j + 1 < len(toks) and self._surname(toks, lowered, j + 1, cased, text):
                 j += 1
-            out.append(RecognizerResult("PERSON", toks[i][0], toks[j][1], score))
+            end = toks[j][1] - (len(lowered[j]) - len(_base(lowered[j])))  # not the "'s"
+            out.append(RecognizerResult("PERSON", toks[i][0], end, score))
             i = j + 1
         return out
 
@@ -109,7 +110,7 @@ class PersonNameRecognizer(EntityRecognizer):
         self, toks: list[tuple[int, int, str]], low: list[str], i: int, cased: bool, text: str
     ) -> float | None:
         w = _base(low[i])
-        if w in STOP_WORDS or w in ALWAYS_WORDS:
+        if w in STOP_WORDS or w in ALWAYS_WORDS or _contraction(w):
             return None
         prev = low[i - 1] if i else ""
         prev2 = f"{low[i - 2]} {prev}" if i > 1 else ""
@@ -148,6 +149,8 @@ class PersonNameRecognizer(EntityRecognizer):
         w = _base(low[i])
         tok = toks[i][2]
         if cased and tok[:1].isupper() and not tok.isupper():
+            if _in_title_run(toks, low, i):
+                return None  # "5 Musicians Of The 70s You're Supposed To Hate": a heading
             # Capitalised mid-sentence ("do you think Gates", "the Michener novel"); at a
             # sentence start only a word English writes capitalised ("Peretti said").
             if not _starts_sentence(text, toks, i):
@@ -155,7 +158,9 @@ class PersonNameRecognizer(EntityRecognizer):
                     return 0.5
                 if not common and (self.lex.is_proper(w) or not self.lex.is_known(w)):
                     return 0.45
-            elif not common and self.lex.is_proper(w, 1.0 if w in self.last else 2.0):
+            elif not common and (
+                self.lex.is_proper(w, 1.0 if w in self.last else 2.0) or not self.lex.is_known(w)
+            ):
                 return 0.45
             return None
         nameish = w in self.last or self.lex.is_proper(w) or not self.lex.is_known(w)
@@ -176,8 +181,12 @@ class PersonNameRecognizer(EntityRecognizer):
         w = _base(low[j])
         if w in STOP_WORDS or w in ALWAYS_WORDS or w in CUE_AFTER or w in CUE_POSSESSED:
             return False
-        if cased:
-            return toks[j][2][0].isupper()
+        if cased:  # "Labor Day", "Marina Fort Street" are no surnames; "S" is an initial
+            tok = toks[j][2]
+            initial = len(tok) == 1 and tok.isupper() and j + 1 < len(toks)
+            return tok[0].isupper() and (
+                initial or w in self.last or not self.lex.is_common(w)
+            )
         return w in self.last or not self.lex.is_common(w)
 
 
@@ -185,6 +194,26 @@ def _starts_sentence(text: str, toks: list[tuple[int, int, str]], i: int) -> boo
     """Whether token ``i`` opens a sentence, line or quote (so its capital says nothing)."""
     gap = text[toks[i - 1][1] : toks[i][0]] if i else "."
     return bool(re.search(r"[.!?\n:\"“>]", gap)) or not i
+
+
+CONTRACTED = frozenset({"m", "ve", "ll", "re", "d", "t", "mon", "em", "all"})
+
+
+def _contraction(word: str) -> bool:
+    """ "i'm", "don't", "c'mon": not names (unlike "o'brien")."""
+    parts = re.split(r"['’]", word)
+    return len(parts) > 1 and parts[-1] in CONTRACTED
+
+
+def _in_title_run(toks: list[tuple[int, int, str]], low: list[str], i: int) -> bool:
+    """Whether token ``i`` sits in a Title Case run of four or more words that has a
+    capitalised stop word ("Of", "The"): a heading, where capitals say nothing."""
+    a = b = i
+    while a > 0 and toks[a - 1][2][:1].isupper():
+        a -= 1
+    while b + 1 < len(toks) and toks[b + 1][2][:1].isupper():
+        b += 1
+    return b - a >= 3 and any(low[k] in STOP_WORDS for k in range(a, b + 1))
 
 
 def _base(word: str) -> str:

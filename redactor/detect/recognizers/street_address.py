@@ -31,8 +31,21 @@ UNIT = r"(?:p\.?\s?o\.?\s+box|apt|apartment|suite|ste|unit|flat|box|psc|room|flo
 _SUFFIXED = re.compile(
     rf"(?i)(?<![\w.])(?:{NUM}\s+)?{NUM}\s+(?:{NAME}\s+){{1,4}}(?:{SUFFIXES})\b\.?"
 )
-_NUM_NAME_NUM = re.compile(rf"(?i)(?<![\w.,])\d{{1,6}}\s+(?:{NAME}\s+){{1,3}}\d{{1,5}}(?![\w])")
-_NAME_NUM = re.compile(rf"(?<![\w.])(?:{NAME}\s+){{1,3}}\d{{1,5}}(?![\w.,]\d)(?![\w])")
+_NUM_NAME_NUM = re.compile(
+    rf"(?i)(?<![\w.,])\d{{1,6}}\s+(?:\d{{1,6}}\s+)?(?:{NAME}\s+){{1,3}}\d{{1,5}}(?![\w])"
+)
+# Street-type words that come first in many languages ("Rua Cidade de Maracajá 468").
+PREFIX = r"rue|rua|r\.|via|viale|calle|c/|avenida|avenue|av\.|strada|piazza|ul\.|chemin|rambla|carrer|travessa|largo|route"
+_PREFIXED = re.compile(
+    rf"(?i)(?<![\w.])(?:\d{{1,6}}[a-z]?\s+){{0,2}}(?:{PREFIX})(?:\s+{NAME}){{1,6}}?\s+\d{{1,5}}[a-z]?(?![\w])"
+)
+_NUM_PREFIXED = re.compile(
+    rf"(?i)(?<![\w.])(?:\d{{1,6}}[a-z]?\s+){{1,2}}(?:{PREFIX})(?:\s+{NAME}){{1,6}}?(?=\s*(?:[,\n/]|$))"
+)
+# Particles inside street names ("Rúa do Paseo", "Via delle Coste") that are not stop words.
+PARTICLES = frozenset({"do", "de", "da", "di", "du", "des", "del", "della", "delle", "dei",
+                       "la", "le", "e", "y", "van", "von", "der", "den", "al", "el", "i"})  # fmt: skip
+_NAME_NUM = re.compile(rf"(?<![\w.])(?:{NAME}\s+){{1,3}}\d{{1,5}}(?![\w.,\-]\d)(?![\w])")
 _NAME_NUM_SUFFIX = re.compile(rf"(?i)(?<![\w.])(?:{NAME}\s+){{1,3}}\d{{1,5}}\s+(?:{SUFFIXES})\b\.?")
 _MILITARY = re.compile(
     r"(?i)(?<![\w])(?:(?:USS|USNS|USNV|USCGC)\s+[^\W\d_]+\s*\n\s*)?[AFD]PO\s+A[AEP]\s+\d{5}(?![\w])"
@@ -42,20 +55,40 @@ _END_PLACE = re.compile(r"\s*(?:$|\n|[?!.,;:]|\s(?:for|and|in|on|to|at|I)\s)")
 _UNIT = re.compile(rf"(?i)(?<![\w])(?:{UNIT})(?![\w])")
 # One continuation step: separators, then a unit, a postcode, or a short place line.
 _NEXT = re.compile(
-    rf"(?i)([\s,>]*?)(?:({UNIT})|(\d{{3,6}}(?:-\d{{3,4}})?)|"
+    rf"(?i)([\s,>]*?(?:\?\?\?[ \t]*)?)(?:({UNIT})|(\d{{3,6}}(?:-\d{{3,4}})?)|"
     rf"((?:[^\W\d_][\w'’.\-]*|\([^\W\d_]+\))(?:[ \t]+(?:[^\W\d_][\w'’.\-]*|\([^\W\d_]+\))){{0,3}}))(?![\w])"
 )
 CUES = frozenset(
     {"address", "live", "lives", "living", "located", "send", "sent", "ship", "deliver",
      "street", "move", "moved", "meet", "at", "on", "to", "corner", "station", "off"}
 )  # fmt: skip
-STOP = frozenset(STOP_WORDS) | {"and", "or", "but", "please", "thanks", "ok", "point", "plus",
-    "minus", "times", "divided", "percent", "am", "pm", "oclock", "o'clock", "x"}  # fmt: skip
+STOP = (frozenset(STOP_WORDS) - {"via"}) | {"and", "or", "but", "please", "thanks", "ok", "number"}
+# Spoken-number words that are no street name when lowercase ("ninety three point five").
+LOWER_STOP = frozenset({"point", "plus", "minus", "times", "divided", "percent", "am", "pm",
+                        "oclock", "o'clock", "x"})  # fmt: skip
 
 
-def _words_ok(span: str) -> bool:
+def _stop(word: str) -> bool:
+    return word.lower() in STOP or (word.islower() and word in LOWER_STOP)
+
+
+def _words_ok(span: str, particles: frozenset[str] = frozenset()) -> bool:
     words = re.findall(r"[^\W\d_]+", span)
-    return bool(words) and not any(w.lower() in STOP for w in words[:-1] or words)
+    return bool(words) and not any(
+        _stop(w) and w.lower() not in particles for w in words[:-1] or words
+    )
+
+
+def _strip_stop(text: str, m: re.Match[str]) -> int:
+    """Start of the match after any leading stop words ("on Via Tasso 129" -> "Via...")."""
+    pos = m.start()
+    for w in re.finditer(r"\S+", m.group()):
+        if not _stop(w.group()):
+            break
+        pos = m.start() + w.end()
+    while pos < m.end() and text[pos].isspace():
+        pos += 1
+    return pos
 
 
 class StreetAddressRecognizer(EntityRecognizer):
@@ -75,27 +108,34 @@ class StreetAddressRecognizer(EntityRecognizer):
             if _words_ok(m.group()):
                 cores.append((m.start(), m.end(), 0.8))
         for m in _NUM_NAME_NUM.finditer(text):
-            inner = re.sub(r"^\d+\s+|\s+\d+$", "", m.group()).split()
+            inner = re.sub(r"^(?:\d+\s+)+|\s+\d+$", "", m.group()).split()
             if (
                 "\n" not in m.group()
-                and inner[0].lower() not in STOP
-                and inner[-1].lower() not in STOP
+                and not _stop(inner[0])
+                and not _stop(inner[-1])
             ):
                 cores.append((m.start(), m.end(), 0.7))
         for m in _NAME_NUM_SUFFIX.finditer(text):
-            if _words_ok(m.group()):
-                cores.append((m.start(), m.end(), 0.7))
+            a = _strip_stop(text, m)
+            if _words_ok(text[a : m.end()]):
+                cores.append((a, m.end(), 0.7))
+        for pat in (_PREFIXED, _NUM_PREFIXED):
+            for m in pat.finditer(text):
+                if "\n" not in m.group() and _words_ok(m.group() + " x", PARTICLES):
+                    cores.append((m.start(), m.end(), 0.7))
         for m in _MILITARY.finditer(text):
             cores.append((m.start(), m.end(), 0.8))
         for m in _CORNER.finditer(text):
             cores.append((m.start(), _corner_end(text, m.end()), 0.6))
         for m in _NAME_NUM.finditer(text):
-            if "\n" in m.group() or not _words_ok(m.group() + " x"):
+            a = _strip_stop(text, m)
+            if "\n" in m.group() or not _words_ok(text[a : m.end()] + " x"):
                 continue
-            if has_context(text, m.start(), CUES, 4):
-                cores.append((m.start(), m.end(), 0.6))
+            if has_context(text, a, CUES, 4):
+                cores.append((a, m.end(), 0.6))
         for m in _UNIT.finditer(text):
-            cores.append((m.start(), m.end(), 0.6))
+            if not m.group().startswith("#"):  # "#1" alone is a rank, not a unit
+                cores.append((m.start(), m.end(), 0.6))
         return [
             RecognizerResult("STREET_ADDRESS", a, self._extend(text, b), s) for a, b, s in cores
         ]
