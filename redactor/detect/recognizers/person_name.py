@@ -36,8 +36,15 @@ CUE_BEFORE = frozenset(
 )  # fmt: skip
 STRONG_CUES = frozenset(
     {"name is", "name's", "named", "called", "call me", "calls me", "mr", "mrs", "ms", "miss",
-     "dr", "this is", "i'm", "i am", "speak to", "speak with", "ask for", "name", "names",
+     "dr", "this is", "i'm", "i am", "speak to", "speak with", "ask for", "name", "names", "name of",
      "mister", "missus"}
+)  # fmt: skip
+# Capitalised common words that end place and event names, not people's.
+NOT_SURNAMES = frozenset(
+    {"street", "st", "road", "avenue", "lane", "drive", "day", "orchestra", "band", "club",
+     "company", "inc", "university", "college", "school", "hospital", "church", "park",
+     "lake", "river", "county", "city", "island", "bay", "beach", "center", "centre",
+     "hotel", "airport", "station", "tales", "show", "times", "news", "bank"}
 )  # fmt: skip
 CUE_AFTER = frozenset({"speaking", "here", "calling"})
 # "raju's birthday", "bola birthday": a personal noun right after an unlisted word.
@@ -101,7 +108,9 @@ class PersonNameRecognizer(EntityRecognizer):
             j = i
             while j + 1 < len(toks) and self._surname(toks, lowered, j + 1, cased, text):
                 j += 1
-            end = toks[j][1] - (len(lowered[j]) - len(_base(lowered[j])))  # not the "'s"
+            end = toks[j][1]
+            if cased:  # written text keeps its "'s"; ASR-style text redacts whole words
+                end -= len(lowered[j]) - len(_base(lowered[j]))
             out.append(RecognizerResult("PERSON", toks[i][0], end, score))
             i = j + 1
         return out
@@ -184,9 +193,13 @@ class PersonNameRecognizer(EntityRecognizer):
         if cased:  # "Labor Day", "Marina Fort Street" are no surnames; "S" is an initial
             tok = toks[j][2]
             initial = len(tok) == 1 and tok.isupper() and j + 1 < len(toks)
-            return tok[0].isupper() and (
-                initial or w in self.last or not self.lex.is_common(w)
-            )
+            if not tok[0].isupper():
+                return False
+            if initial or w in self.last or not self.lex.is_common(w):
+                return True
+            # "Danielle Steel did", not "Marina Fort Street" or "Labor Day".
+            last_word = j + 1 >= len(toks) or not toks[j + 1][2][:1].isupper()
+            return last_word and w not in NOT_SURNAMES
         return w in self.last or not self.lex.is_common(w)
 
 
