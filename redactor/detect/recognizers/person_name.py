@@ -172,7 +172,9 @@ class PersonNameRecognizer(EntityRecognizer):
             ):
                 return 0.45
             return None
-        nameish = w in self.last or self.lex.is_proper(w) or not self.lex.is_known(w)
+        # Uncased: an unlisted word needs a cue and a strong capital habit ("raju"), which
+        # sentence-opening interjections ("hi", "oh") lack.
+        nameish = w in self.last or self.lex.is_proper(w, 1.6) or not self.lex.is_known(w)
         if common or not nameish or cased:
             return None
         prev = low[i - 1] if i else ""

@@ -109,11 +109,7 @@ class StreetAddressRecognizer(EntityRecognizer):
                 cores.append((m.start(), m.end(), 0.8))
         for m in _NUM_NAME_NUM.finditer(text):
             inner = re.sub(r"^(?:\d+\s+)+|\s+\d+$", "", m.group()).split()
-            if (
-                "\n" not in m.group()
-                and not _stop(inner[0])
-                and not _stop(inner[-1])
-            ):
+            if "\n" not in m.group() and not _stop(inner[0]) and not _stop(inner[-1]):
                 cores.append((m.start(), m.end(), 0.7))
         for m in _NAME_NUM_SUFFIX.finditer(text):
             a = _strip_stop(text, m)
