@@ -53,32 +53,32 @@ def main() -> None:
         "word_timestamps": True,
     }
 
-    def run_pipeline() -> None:
-        for audio in audios:
-            pipeline.transcribe(audio)
+    def run_pipeline(audio: DecodedAudio) -> None:
+        pipeline.transcribe(audio)
 
-    def run_sequential() -> None:
-        for audio in audios:
-            for ch in audio.channels:
-                segments, _ = model.transcribe(
-                    ch, vad_filter=True, condition_on_previous_text=False, **opts
-                )
-                list(segments)
+    def run_sequential(audio: DecodedAudio) -> None:
+        for ch in audio.channels:
+            segments, _ = model.transcribe(
+                ch, vad_filter=True, condition_on_previous_text=False, **opts
+            )
+            list(segments)
 
-    def run_batched() -> None:
-        for audio in audios:
-            for ch in audio.channels:
-                segments, _ = batched.transcribe(
-                    ch, batch_size=args.batch_size, without_timestamps=False, **opts
-                )
-                list(segments)
+    def run_batched(audio: DecodedAudio) -> None:
+        for ch in audio.channels:
+            segments, _ = batched.transcribe(
+                ch, batch_size=args.batch_size, without_timestamps=False, **opts
+            )
+            list(segments)
 
     methods = {"pipeline": run_pipeline, "sequential": run_sequential, "batched": run_batched}
-    run_pipeline()  # warm-up: first-call costs (VAD model, allocations) out of the timing
-    best = dict.fromkeys(methods, float("inf"))
+    names = [*AUDIO_FIXTURES, f"concatenated_{args.long_s:.0f}s"][: len(audios)]
+    run_pipeline(audios[-1])  # warm-up: first-call costs (VAD model, allocations) out of timing
+    per_file = {m: dict.fromkeys(names, float("inf")) for m in methods}
     for _ in range(args.repeat):
-        for name, fn in methods.items():
-            best[name] = min(best[name], timed(fn)[0])
+        for name, audio in zip(names, audios, strict=True):
+            for method, fn in methods.items():
+                per_file[method][name] = min(per_file[method][name], timed(fn, audio)[0])
+    best = {m: sum(times.values()) for m, times in per_file.items()}
     bare = min(best["sequential"], best["batched"])
     ratio = best["pipeline"] / bare
     rows = [
@@ -100,6 +100,7 @@ def main() -> None:
             "files": [*AUDIO_FIXTURES, f"concatenated {args.long_s:.0f} s"],
             "speech_s": speech_s,
             "best_wall_s": best,
+            "best_wall_s_per_file": per_file,
             "repeat": args.repeat,
             "model": spec.name,
             "batch_size": args.batch_size,
