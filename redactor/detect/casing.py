@@ -153,3 +153,55 @@ def _recase(text: str, a: int, b: int, names: frozenset[str], lower_first: bool)
         if lower_first or cap:
             chars[m.start() : m.end()] = new
     return "".join(chars)
+
+
+_NAME_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_LINE = re.compile(r"[^\n]+")
+
+
+@dataclass(frozen=True, slots=True)
+class NerView:
+    """The lines of a (truecased) text that NER can find anything in, joined by newlines,
+    with each kept line's start in the view and in the original."""
+
+    text: str
+    starts: tuple[tuple[int, int], ...]  # (view start, original start) per kept line
+
+    def to_original(self, pos: int) -> int:
+        best = (0, 0)
+        for view_start, orig_start in self.starts:
+            if view_start > pos:
+                break
+            best = (view_start, orig_start)
+        return best[1] + pos - best[0]
+
+
+def ner_view(cased: str) -> NerView:
+    """Only lines with a capitalised word that is not "I" or a common word opening the line.
+
+    Why: the statistical NER is most of the detector's time, and in conversational text
+    ("Uh-huh .", "Yeah , I know .") most lines hold no capitalised word at all, so there is
+    nothing for it to find; truecasing has already capitalised names in lowercase text.
+    """
+    lex = lexicon()
+    parts: list[str] = []
+    starts: list[tuple[int, int]] = []
+    pos = 0
+    for line in _LINE.finditer(cased):
+        if _worth_ner(line.group(), lex):
+            starts.append((pos, line.start()))
+            parts.append(line.group())
+            pos += len(line.group()) + 1
+    return NerView("\n".join(parts), tuple(starts))
+
+
+def _worth_ner(line: str, lex: Lexicon) -> bool:
+    for k, m in enumerate(_NAME_TOKEN.finditer(line)):
+        w = m.group()
+        if not w[0].isupper() or w == "I" or w.startswith(("I'", "I’")):
+            continue
+        low = w.lower()
+        if k == 0 and (lex.is_common(low) or 0 < lex.proper.get(low, 0) < 1.6):
+            continue  # "Yeah", "Oh", "Well" opening a line
+        return True
+    return False

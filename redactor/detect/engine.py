@@ -15,9 +15,10 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from redactor.detect.casing import lexicon, truecase
+from redactor.detect.casing import NerView, lexicon, ner_view, truecase
 from redactor.detect.normalize import normalize
 from redactor.detect.offline import use_bundled_suffix_list
 from redactor.models import spacy_model_name
@@ -151,22 +152,26 @@ class PresidioDetector:
     def analyze_texts(self, texts: Sequence[str]) -> list[list[TextSpan]]:
         """Spans for each text; spaCy runs batched over all of them."""
         eng = self.engine
-        # NER reads a truecased copy (same offsets): "call raju" -> "call Raju".
-        cased = (truecase(t, eng.names) if t.strip() else "" for t in texts)
-        docs = eng.nlp.pipe(cased, batch_size=self.batch_size)
-        return [self._spans(eng, text, doc) for text, doc in zip(texts, docs, strict=True)]
+        # NER reads a truecased copy (same offsets: "call raju" -> "call Raju"), and only
+        # its lines that hold a capitalised word; entities map back to the original.
+        views = [ner_view(truecase(t, eng.names)) if t.strip() else ner_view("") for t in texts]
+        docs = eng.nlp.pipe((v.text for v in views), batch_size=self.batch_size)
+        return [
+            self._spans(eng, text, _entities(doc, view))
+            for text, view, doc in zip(texts, views, docs, strict=True)
+        ]
 
     def detect(self, transcript: Transcript) -> tuple[Span, ...]:
         doc, offsets = transcript_document(transcript)
         return split_doc_spans(transcript, offsets, self.analyze_text(doc))
 
-    def _spans(self, eng: _Engine, text: str, doc: Any) -> list[TextSpan]:
+    def _spans(self, eng: _Engine, text: str, ents: list[Entity]) -> list[TextSpan]:
         if not text.strip():
             return []
         from presidio_analyzer.nlp_engine import NlpArtifacts
 
         arts = NlpArtifacts(
-            entities=list(doc.ents), tokens=doc, tokens_indices=[], lemmas=[], nlp_engine=None,
+            entities=ents, tokens=None, tokens_indices=[], lemmas=[], nlp_engine=None,  # type: ignore[arg-type]
             language="en",
         )  # fmt: skip
         found: list[TextSpan] = []
@@ -198,6 +203,24 @@ class PresidioDetector:
         if not keep:
             return a, a
         return a + keep[0].start(), a + keep[-1].end()
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A spaCy entity with offsets into the original text (the NER ran on a view)."""
+
+    label_: str
+    text: str
+    start_char: int
+    end_char: int
+
+
+def _entities(doc: Any, view: NerView) -> list[Entity]:
+    out = []
+    for ent in doc.ents:
+        a = view.to_original(ent.start_char)
+        out.append(Entity(ent.label_, ent.text, a, a + len(ent.text)))
+    return out
 
 
 def _widen(text: str, a: int, b: int) -> tuple[int, int]:
