@@ -13,6 +13,7 @@ says so and exits 2.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -71,6 +72,7 @@ def run_ray(
     process, and shuts down only what it started.
     """
     ray = import_ray()
+    spec = _absolute_store(spec)
     spec.prepare()
     started = False
     if not ray.is_initialized():
@@ -111,6 +113,16 @@ def run_ray(
             ray.kill(actor)
         if started:
             ray.shutdown()
+
+
+def _absolute_store(spec: PipelineSpec) -> PipelineSpec:
+    """Actors do not share this process's working directory or environment: pin the store."""
+    from redactor.store import DEFAULT_STORE
+
+    location = spec.store or os.environ.get("REDACTOR_STORE") or DEFAULT_STORE
+    if "://" not in location:
+        location = str(Path(location).resolve())
+    return replace(spec, store=location)
 
 
 def _result(ray: Any, ref: Any, path: Path) -> ProcessResult:
