@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from redactor.detect.casing import is_uncased, lexicon, truecase
+from redactor.detect.casing import is_uncased, lexicon, ner_view, truecase
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,22 @@ def test_casing_lexicon_table(word: str, proper: bool, common: bool) -> None:
 )
 def test_casing_is_uncased_table(text: str, uncased: bool) -> None:
     assert is_uncased(text) is uncased
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Uh-huh .\nYeah , I know .\nI talked to Michener about it .", ["Michener"]),
+        ("Oh .\nWell , we went to Dallas", ["Dallas"]),
+        ("Peretti wrote it .\nYeah .", ["Peretti"]),
+        ("Yeah .\nI know .", []),
+    ],
+)
+def test_casing_ner_view_table(text: str, kept: list[str]) -> None:
+    view = ner_view(text)
+    for word in kept:  # a word in the view maps back to the same word in the original
+        pos = view.text.index(word)
+        orig = view.to_original(pos)
+        assert text[orig : orig + len(word)] == word
+    if not kept:
+        assert view.text == ""
