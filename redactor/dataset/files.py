@@ -14,7 +14,6 @@ never sees half a file.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -23,6 +22,8 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from redactor.ingest import file_sha256
 
 __all__ = [
     "ROW_SCHEMA",
@@ -49,20 +50,13 @@ ROW_SCHEMA = pa.schema(
         pa.field("language", pa.string(), nullable=False),
     ]
 )
+sha256_file = file_sha256
 MANIFEST = "manifest.json"
 ROW_MANIFEST = "manifest.jsonl"
 
 
 def shard_name(split: str, index: int, count: int, fmt: str) -> str:
     return f"data/{split}/{split}-{index:05d}-of-{count:05d}.{fmt}"
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
