@@ -34,6 +34,8 @@ def found(text: str) -> list[str]:
         ("written-initial", "User: Maja S Hermansen", "Maja S Hermansen"),
         ("written-common-surname", "a romantic novel by Danielle Steel or so", "Danielle Steel"),
         ("written-name-of", "He wrote under the name of Bachman .", "Bachman"),
+        ("written-forename-before-surname", "Maha Cazares /  / Chiclana", "Maha Cazares"),
+        ("written-initial-before-surname", "the name is >Ella H. Snider / >Otc", "Ella H. Snider"),
         ("negative-word", "will you mark the date", None),
         ("negative-interjection", "Oh , yeah . Wow . Yep", None),
         ("negative-contraction", "I've shared files with you. Don't go", None),

@@ -39,6 +39,11 @@ STRONG_CUES = frozenset(
      "dr", "this is", "i'm", "i am", "speak to", "speak with", "ask for", "name", "names", "name of",
      "mister", "missus"}
 )  # fmt: skip
+# Sentence openers that English capitalises about as often as names ("Oh Snider said").
+INTERJECTIONS = frozenset(
+    {"oh", "hi", "hey", "hello", "wow", "yeah", "yep", "yes", "no", "nope", "well", "okay",
+     "ok", "um", "uh", "ah", "hm", "hmm", "thanks", "dear", "gee", "jeez", "ooh", "bye"}
+)  # fmt: skip
 # Capitalised common words that end place and event names, not people's.
 NOT_SURNAMES = frozenset(
     {"street", "st", "road", "avenue", "lane", "drive", "day", "orchestra", "band", "club",
@@ -108,6 +113,8 @@ class PersonNameRecognizer(EntityRecognizer):
             j = i
             while j + 1 < len(toks) and self._surname(toks, lowered, j + 1, cased, text):
                 j += 1
+            while cased and i > 0 and self._forename(toks, lowered, i - 1, text):
+                i -= 1  # "Maha Cazares", "Ella H. Snider": the surname found, the rest before
             end = toks[j][1]
             if cased:  # written text keeps its "'s"; ASR-style text redacts whole words
                 end -= len(lowered[j]) - len(_base(lowered[j]))
@@ -203,6 +210,23 @@ class PersonNameRecognizer(EntityRecognizer):
             last_word = j + 1 >= len(toks) or not toks[j + 1][2][:1].isupper()
             return last_word and w not in NOT_SURNAMES
         return w in self.last or not self.lex.is_common(w)
+
+    def _forename(
+        self, toks: list[tuple[int, int, str]], low: list[str], k: int, text: str
+    ) -> bool:
+        """Whether capitalised token ``k`` right before a found name belongs to it."""
+        gap = text[toks[k][1] : toks[k + 1][0]]
+        tok, w = toks[k][2], low[k]
+        if gap not in {" ", ". "} or not tok[:1].isupper() or (tok.isupper() and len(tok) > 1):
+            return False
+        if w in STOP_WORDS or w in ALWAYS_WORDS or _contraction(w) or w in CUE_AFTER:
+            return False
+        if len(tok) == 1:  # an initial
+            return True
+        if w in INTERJECTIONS:
+            return False
+        proper = self.lex.is_proper(w) or not self.lex.is_known(w)
+        return gap == " " and (w in self.first or (proper and not self.lex.is_common(w)))
 
 
 def _starts_sentence(text: str, toks: list[tuple[int, int, str]], i: int) -> bool:

@@ -45,7 +45,10 @@ _NUM_PREFIXED = re.compile(
 # Particles inside street names ("Rúa do Paseo", "Via delle Coste") that are not stop words.
 PARTICLES = frozenset({"do", "de", "da", "di", "du", "des", "del", "della", "delle", "dei",
                        "la", "le", "e", "y", "van", "von", "der", "den", "al", "el", "i"})  # fmt: skip
-_NAME_NUM = re.compile(rf"(?<![\w.])(?:{NAME}\s+){{1,3}}\d{{1,5}}(?![\w.,\-]\d)(?![\w])")
+_NAME_NUM = re.compile(
+    rf"(?<![\w.])(?:{NAME}\s+){{1,3}}\d{{1,5}}(?![\w.,\-]\d)(?![\w])"
+    r"(?!\s+(?:million|billion|thousand|hundred|percent|times|copies|people)\b)"
+)
 _NAME_NUM_SUFFIX = re.compile(rf"(?i)(?<![\w.])(?:{NAME}\s+){{1,3}}\d{{1,5}}\s+(?:{SUFFIXES})\b\.?")
 _MILITARY = re.compile(
     r"(?i)(?<![\w])(?:(?:USS|USNS|USNV|USCGC)\s+[^\W\d_]+\s*\n\s*)?[AFD]PO\s+A[AEP]\s+\d{5}(?![\w])"
@@ -80,12 +83,14 @@ def _words_ok(span: str, particles: frozenset[str] = frozenset()) -> bool:
 
 
 def _strip_stop(text: str, m: re.Match[str]) -> int:
-    """Start of the match after any leading stop words ("on Via Tasso 129" -> "Via...")."""
+    """Start of the match after its last stop word before the number ("lives on Via Tasso
+    129" -> "Via Tasso 129")."""
     pos = m.start()
     for w in re.finditer(r"\S+", m.group()):
-        if not _stop(w.group()):
+        if w.group()[:1].isdigit():
             break
-        pos = m.start() + w.end()
+        if _stop(w.group()):
+            pos = m.start() + w.end()
     while pos < m.end() and text[pos].isspace():
         pos += 1
     return pos
@@ -123,10 +128,13 @@ class StreetAddressRecognizer(EntityRecognizer):
             cores.append((m.start(), m.end(), 0.8))
         for m in _CORNER.finditer(text):
             cores.append((m.start(), _corner_end(text, m.end()), 0.6))
+        cased = any(c.isupper() for c in text)
         for m in _NAME_NUM.finditer(text):
             a = _strip_stop(text, m)
             if "\n" in m.group() or not _words_ok(text[a : m.end()] + " x"):
                 continue
+            if cased and not text[a].isupper():
+                continue  # cued name + number in written text: "Via Tasso 129", not "sell 1"
             if has_context(text, a, CUES, 4):
                 cores.append((a, m.end(), 0.6))
         for m in _UNIT.finditer(text):
