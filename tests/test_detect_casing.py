@@ -20,6 +20,8 @@ from redactor.detect.casing import is_uncased, lexicon, ner_view, truecase
         ("I talked to IBM about it", "I talked to IBM about it"),  # one acronym stays
         ("Already Cased text, with Names kept.", "Already Cased text, with Names kept."),
         ("tell me about the players", "tell me about the players"),
+        # A cased transcript whose line has no telling capital (ASR): that line is recased.
+        ("Hello Sam.\nYes. My friend raju called.", "Hello Sam.\nYes. My friend Raju called."),
     ],
 )
 def test_casing_truecase_table(text: str, expected: str) -> None:

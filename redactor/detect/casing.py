@@ -26,12 +26,20 @@ from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-__all__ = ["Lexicon", "is_uncased", "lexicon", "truecase"]
+__all__ = ["INTERJECTIONS", "Lexicon", "NerView", "is_uncased", "lexicon", "ner_view", "truecase"]
 
 # A word counts as proper when its capitalised form is this much (natural log) more likely.
 PROPER_MARGIN = 0.5
 NEVER_LOWER = 99.0
 _WORD = re.compile(r"[^\W\d_]+")
+# Sentence openers that English capitalises about as often as names ("Oh", "Yeah").
+INTERJECTIONS = frozenset(
+    {"oh", "hi", "hey", "hello", "wow", "yeah", "yep", "yes", "no", "nope", "well", "okay",
+     "ok", "um", "uh", "ah", "hm", "hmm", "thanks", "dear", "gee", "jeez", "ooh", "bye"}
+)  # fmt: skip
+_LINE = re.compile(r"[^\n]+")
+# A capital that says something: not opening the line or a sentence, and not "I".
+_CASED_WORD = re.compile(r"(?<![.!?]\s)(?<!^)(?<![.!?]\s\s)\b(?!I\b)[A-Z]")
 _CAPS_RUN = re.compile(r"\b[A-Z][A-Z'’]+(?:[ \t]+[A-Z][A-Z'’]+)+\b")
 
 
@@ -124,39 +132,45 @@ def is_uncased(text: str) -> bool:
 def truecase(text: str, names: frozenset[str] = frozenset()) -> str:
     """The text with proper nouns (and ``names``) capitalised; same length, same offsets.
 
-    Uncased text is rewritten whole; in cased text only all-caps runs of two or more words
-    ("DOOGIE HOWSER") are, since elsewhere the writer's case is the better guide.
+    Uncased text is rewritten whole. In cased text, a line with no capital beyond its
+    sentence openings and "I" ("My email is john dot smith ...", as ASR writes it) gets its
+    proper nouns capitalised, and all-caps runs of two or more words ("DOOGIE HOWSER") are
+    rewritten; elsewhere the writer's case is the better guide.
     """
-    if is_uncased(text):
-        return _recase(text, 0, len(text), names, lower_first=True)
-    out = text
-    for m in _CAPS_RUN.finditer(text):
-        out = (
-            out[: m.start()]
-            + _recase(text, m.start(), m.end(), names, True)[m.start() : m.end()]
-            + out[m.end() :]
-        )
-    return out
-
-
-def _recase(text: str, a: int, b: int, names: frozenset[str], lower_first: bool) -> str:
-    lex = lexicon()
     chars = list(text)
+    if is_uncased(text):
+        _recase(text, chars, 0, len(text), names, lower_first=True)
+        return "".join(chars)
+    for line in _LINE.finditer(text):
+        if not _CASED_WORD.search(line.group()):
+            _recase(text, chars, line.start(), line.end(), names, lower_first=False)
+    for m in _CAPS_RUN.finditer(text):
+        _recase(text, chars, m.start(), m.end(), names, lower_first=True)
+    return "".join(chars)
+
+
+def _recase(
+    text: str, chars: list[str], a: int, b: int, names: frozenset[str], lower_first: bool
+) -> None:
+    lex = lexicon()
     for m in _WORD.finditer(text, a, b):
         w = m.group().lower()
         if len(w) != len(m.group()):
             continue  # a case change that alters length would shift offsets
+        cut = text[m.end() : m.end() + 1] == "-" and not text[m.end() + 1 : m.end() + 2].isalpha()
         cap = w == "i" or (
-            not lex.is_common(w) and (lex.is_proper(w) or w in names or not lex.is_known(w))
+            len(w) > 1
+            and not cut  # a cut-off word ("Bri-"), not a name
+            and w not in INTERJECTIONS
+            and not lex.is_common(w)
+            and (lex.is_proper(w) or w in names or not lex.is_known(w))
         )
         new = w.capitalize() if cap else w
         if lower_first or cap:
             chars[m.start() : m.end()] = new
-    return "".join(chars)
 
 
 _NAME_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-_LINE = re.compile(r"[^\n]+")
 
 
 @dataclass(frozen=True, slots=True)

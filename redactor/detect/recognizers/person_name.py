@@ -17,7 +17,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from redactor.detect.casing import lexicon
+from redactor.detect.casing import INTERJECTIONS, lexicon
 
 LOCALES = (
     "en_US", "en_GB", "en_IE", "en_IN", "en_NZ", "en_PK", "en_NG", "en_KE", "es_MX", "es_ES",
@@ -38,11 +38,6 @@ STRONG_CUES = frozenset(
     {"name is", "name's", "named", "called", "call me", "calls me", "mr", "mrs", "ms", "miss",
      "dr", "this is", "i'm", "i am", "speak to", "speak with", "ask for", "name", "names", "name of",
      "mister", "missus"}
-)  # fmt: skip
-# Sentence openers that English capitalises about as often as names ("Oh Snider said").
-INTERJECTIONS = frozenset(
-    {"oh", "hi", "hey", "hello", "wow", "yeah", "yep", "yes", "no", "nope", "well", "okay",
-     "ok", "um", "uh", "ah", "hm", "hmm", "thanks", "dear", "gee", "jeez", "ooh", "bye"}
 )  # fmt: skip
 # Capitalised common words that end place and event names, not people's.
 NOT_SURNAMES = frozenset(
