@@ -44,7 +44,6 @@ BLEEP_HZ = 1000.0
 BLEEP_LEVEL = 0.25  # -12 dBFS: clearly audible, never clipping
 FADE_S = 0.005  # ramp the tone in and out: no clicks
 PRODUCER = "audio-redact.v1"
-_INT_SCALE = float(2**31)
 _OPUS_RATES = (8000, 12000, 16000, 24000, 48000)
 
 
@@ -129,12 +128,16 @@ def _expected_s(word: str) -> float:
 
 
 def read_audio(path: Path) -> tuple[np.ndarray, int]:
-    """``(samples, rate)``: float64, shape (frames, channels), full scale +/-1."""
+    """``(samples, rate)``: float32, shape (frames, channels), full scale +/-1.
+
+    float32 holds 16-bit PCM exactly (k / 32768) at half the memory of float64: an hour of
+    audio is the decoded samples once, not three times over.
+    """
     import soundfile as sf
 
     try:
-        data, rate = sf.read(str(path), dtype="int32", always_2d=True)
-        return data.astype(np.float64) / _INT_SCALE, int(rate)
+        data, rate = sf.read(str(path), dtype="float32", always_2d=True)
+        return data, int(rate)
     except (sf.LibsndfileError, RuntimeError, TypeError):
         pass  # not a soundfile format (m4a, some mp3): PyAV below
     return _read_av(path)
@@ -159,14 +162,20 @@ def _read_av(path: Path) -> tuple[np.ndarray, int]:
         raise InputError(f"{path}: cannot decode audio ({type(exc).__name__})") from None
     if not chunks:
         raise InputError(f"{path}: audio has no samples")
-    return np.concatenate(chunks).astype(np.float64), int(rate)
+    return np.concatenate(chunks).astype(np.float32, copy=False), int(rate)
 
 
 def apply_redaction(
-    samples: np.ndarray, rate: int, intervals: Sequence[Interval], spec: AudioRedaction
+    samples: np.ndarray,
+    rate: int,
+    intervals: Sequence[Interval],
+    spec: AudioRedaction,
+    *,
+    in_place: bool = False,
 ) -> np.ndarray:
-    """A copy of ``samples`` with each interval (+/- padding) replaced by tone or silence."""
-    out = samples.copy()
+    """``samples`` (a copy unless ``in_place``) with each interval (+/- padding) replaced by
+    tone or silence."""
+    out = samples if in_place else samples.copy()
     n, n_ch = out.shape
     fade = max(1, int(FADE_S * rate))
     for iv in intervals:
@@ -186,12 +195,23 @@ def apply_redaction(
     return out
 
 
+_BLOCK = 1 << 20  # frames per write block
+
+
+def _to_int16(block: np.ndarray) -> np.ndarray:
+    """Full-scale floats to 16-bit PCM; k / 32768 maps back to k exactly."""
+    return np.ascontiguousarray(np.clip(np.round(block * 32768.0), -32768, 32767).astype(np.int16))
+
+
 def write_audio(samples: np.ndarray, rate: int, path: Path, fmt: str) -> None:
     if fmt in ("flac", "wav"):
         import soundfile as sf
 
-        ints = np.clip(np.round(samples * _INT_SCALE), -_INT_SCALE, _INT_SCALE - 1)
-        sf.write(str(path), ints.astype(np.int32), rate, subtype="PCM_16", format=fmt.upper())
+        with sf.SoundFile(
+            str(path), "w", rate, samples.shape[1], subtype="PCM_16", format=fmt.upper()
+        ) as f:
+            for start in range(0, len(samples), _BLOCK):  # blockwise: no full-size int copy
+                f.write(_to_int16(samples[start : start + _BLOCK]))
         return
     _write_av(samples, rate, path, fmt)
 
@@ -203,12 +223,11 @@ def _write_av(samples: np.ndarray, rate: int, path: Path, fmt: str) -> None:
     out_rate = rate if fmt == "mp3" or rate in _OPUS_RATES else 48000
     n_ch = samples.shape[1]
     layout = "mono" if n_ch == 1 else "stereo"
-    pcm = np.clip(np.round(samples * 32767), -32768, 32767).astype(np.int16)
     with av.open(str(path), "w", format="mp3" if fmt == "mp3" else "ogg") as container:
         stream: Any = container.add_stream(codec, rate=out_rate, layout=layout)
         frame_len = 4096
-        for start in range(0, len(pcm), frame_len):
-            chunk = np.ascontiguousarray(pcm[start : start + frame_len]).reshape(1, -1)
+        for start in range(0, len(samples), frame_len):
+            chunk = _to_int16(samples[start : start + frame_len]).reshape(1, -1)
             frame = av.AudioFrame.from_ndarray(chunk, format="s16", layout=layout)
             frame.sample_rate = rate
             frame.pts = start
@@ -235,7 +254,7 @@ def write_redacted_audio(
     are committed.
     """
     samples, rate = read_audio(src)
-    redacted = apply_redaction(samples, rate, intervals, spec)
+    redacted = apply_redaction(samples, rate, intervals, spec, in_place=True)
     dest_dir.mkdir(parents=True, exist_ok=True)
     path = dest_dir / f"{recording_id}.{policy}.{uuid.uuid4().hex[:8]}.redacted.{fmt}"
     try:

@@ -18,7 +18,7 @@ from redactor.audio import (
 )
 from redactor.errors import InputError, StoreError
 from redactor.pipelines import LocalPipeline
-from redactor.store import Store
+from redactor.store import Store, open_store
 from redactor.types import RecordingMeta
 from tests.conftest import FIXTURES
 
@@ -149,3 +149,20 @@ def test_audio_file_removed_when_store_write_fails(
     assert result.status == "failed"
     leftovers = list(store.artifact_root.rglob("*")) if store.artifact_root.exists() else []
     assert not [p for p in leftovers if p.is_file()]
+
+
+def test_audio_orphan_of_a_killed_run_is_swept_on_the_next_run(tmp_path: Path) -> None:
+    """A run killed after writing its audio but before committing leaves a file no row names;
+    the next run of that recording removes it, so nothing unregistered stays on disk."""
+    st = open_store(str(tmp_path / "r.db"))
+    orphan = st.recording_dir("quiet-1") / "quiet-1.support.deadbeef.redacted.flac"
+    orphan.parent.mkdir(parents=True)
+    orphan.write_bytes(b"left by a killed run")
+    pipe = LocalPipeline(store=st, summaries=False)
+    result = pipe.process_file(FIXTURES / "silence.wav", RecordingMeta(recording_id="quiet-1"))
+    assert result.status == "done", result.error
+    assert not orphan.exists()
+    registered = {
+        st.artifact_root / str(a["path"]) for a in st.artifacts_of("quiet-1") if a["path"]
+    }
+    assert set(st.recording_dir("quiet-1").iterdir()) == registered

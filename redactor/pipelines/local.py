@@ -98,6 +98,7 @@ class LocalPipeline:
             extra: list[dict[str, Any]] = []
             written: list[Path] = []
             if src.kind == "audio":
+                self._sweep_orphans(rid)
                 extra, written = audio_artifacts(
                     path,
                     self.store.artifact_root,
@@ -144,6 +145,22 @@ class LocalPipeline:
             return ProcessResult(path, None, "refused", str(exc), exc.exit_code)
         except RedactorError as exc:
             return ProcessResult(path, None, "failed", str(exc), exc.exit_code)
+
+    def _sweep_orphans(self, rid: str) -> None:
+        """Delete files in the recording's folder that no artifact row names: what a run
+        killed between writing its audio and committing its rows left behind."""
+        folder = self.store.recording_dir(rid)
+        if not folder.is_dir():
+            return
+        registered = {
+            (self.store.artifact_root / str(a["path"])).resolve()
+            for a in self.store.artifacts_of(rid)
+            if a["path"]
+        }
+        for f in folder.iterdir():
+            if f.is_file() and f.resolve() not in registered:
+                log.warning("removing an unregistered file of recording %s (crashed run)", rid)
+                f.unlink(missing_ok=True)
 
     def _audio_files(self, rid: str) -> list[Path]:
         return [

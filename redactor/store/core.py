@@ -91,7 +91,11 @@ class Store(LineageOps, PurgeOps, RetentionOps):
     # -- plumbing ---------------------------------------------------------------------------
 
     def migrate(self) -> None:
-        with self.engine.begin() as conn:
+        """Apply pending migrations. Serialised across processes (workers opening a new store
+        at the same moment would otherwise both create the tables)."""
+        with self._migration_lock(), self.engine.begin() as conn:
+            if self.backend == "postgresql":
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7270001)")
             s.schema_migrations.create(conn, checkfirst=True)
             done = {r.version for r in conn.execute(select(s.schema_migrations.c.version))}
             if done and max(done) > len(s.MIGRATIONS):
@@ -107,6 +111,21 @@ class Store(LineageOps, PurgeOps, RetentionOps):
                             version=version, name=name, applied_at=now()
                         )
                     )
+
+    @contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        database = self.engine.url.database
+        if self.backend != "sqlite" or not database or database == ":memory:":
+            yield
+            return
+        import fcntl
+
+        with open(f"{database}.migrate-lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     @property
     def schema_version(self) -> int:
