@@ -29,10 +29,10 @@ __all__ = ["DEFAULT_ALLOW_LIST", "MIN_SCORE", "PresidioDetector", "split_doc_spa
 
 DETECTOR_VERSION = "v3"
 MIN_SCORE = 0.4
-# Wake words and agent-facing terms that look like names; extend per operator.
+# Wake words, payment brands and agent-facing terms that look like names; extend per operator.
 DEFAULT_ALLOW_LIST = frozenset(
     {"alexa", "siri", "cortana", "olly", "google", "bixby", "echo", "sir", "madam", "ma'am",
-     "uh", "um", "huh", "yeah", "okay"}
+     "uh", "um", "huh", "yeah", "okay", "mastercard", "visa", "amex", "maestro", "paypal"}
 )  # fmt: skip
 _ENGINES: dict[str, Any] = {}
 _LOCK = threading.Lock()
