@@ -64,9 +64,7 @@ def exported(
     )
     assert opted.exit_code == 0, opted.output
     out = root / "dataset"
-    done = runner.invoke(
-        app, ["export-dataset", str(out), "--store", db, "--seed", "5", "--max-drop-share", "1"]
-    )
+    done = runner.invoke(app, ["export-dataset", str(out), "--store", db, "--seed", "5"])
     assert done.exit_code == 0, done.output
     return {"db": db, "ids": ids, "out": out, "report": done.output}
 
