@@ -148,7 +148,7 @@ def test_audio_file_removed_when_store_write_fails(
     result = pipeline.process_file(FIXTURES / "short_phone.wav", RecordingMeta(host="acme"))
     assert result.status == "failed"
     leftovers = list(store.artifact_root.rglob("*")) if store.artifact_root.exists() else []
-    assert not [p for p in leftovers if p.is_file()]
+    assert not [p for p in leftovers if p.is_file() and p.name != ".redactor-store"]
 
 
 def test_audio_orphan_of_a_killed_run_is_swept_on_the_next_run(tmp_path: Path) -> None:
@@ -166,3 +166,27 @@ def test_audio_orphan_of_a_killed_run_is_swept_on_the_next_run(tmp_path: Path) -
         st.artifact_root / str(a["path"]) for a in st.artifacts_of("quiet-1") if a["path"]
     }
     assert set(st.recording_dir("quiet-1").iterdir()) == registered
+
+
+def test_audio_sweep_never_touches_a_store_sharing_the_artifact_root(tmp_path: Path) -> None:
+    """Two stores in one folder share ``artifacts/``: one store's processing must not delete
+    the other's files as 'orphans' (no row of its own names them)."""
+    first = open_store(str(tmp_path / "a.db"))
+    second = open_store(str(tmp_path / "b.db"))
+    assert first.artifact_root == second.artifact_root
+    meta = RecordingMeta(recording_id="quiet-2")
+    assert (
+        LocalPipeline(store=first, summaries=False)
+        .process_file(FIXTURES / "silence.wav", meta)
+        .status
+        == "done"
+    )
+    kept = set(first.recording_dir("quiet-2").iterdir())
+    assert kept
+    assert (
+        LocalPipeline(store=second, summaries=False)
+        .process_file(FIXTURES / "silence.wav", meta)
+        .status
+        == "done"
+    )
+    assert kept <= set(first.recording_dir("quiet-2").iterdir())

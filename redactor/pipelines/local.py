@@ -150,7 +150,7 @@ class LocalPipeline:
         """Delete files in the recording's folder that no artifact row names: what a run
         killed between writing its audio and committing its rows left behind."""
         folder = self.store.recording_dir(rid)
-        if not folder.is_dir():
+        if not self.store.owns_artifact_root() or not folder.is_dir():  # claims a new root
             return
         registered = {
             (self.store.artifact_root / str(a["path"])).resolve()

@@ -7,6 +7,7 @@ leaves nothing half-written. Files (redacted audio, exports) live under ``artifa
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -126,6 +127,33 @@ class Store(LineageOps, PurgeOps, RetentionOps):
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def owns_artifact_root(self) -> bool:
+        """Whether the artifact root is this store's alone.
+
+        The first store to use a root claims it with a marker file holding the store's
+        instance id. Cleanup that deletes files no row of *this* store names (orphans of a
+        killed run) only runs on a root the store owns: two stores pointed at one root (two
+        SQLite files in one folder, two PostgreSQL databases with the default root) must never
+        delete each other's files.
+        """
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(s.server_secrets.c.value).where(s.server_secrets.c.name == "store_instance")
+            ).first()
+            if row is None:
+                ident = uuid.uuid4().hex.encode()
+                conn.execute(insert(s.server_secrets).values(name="store_instance", value=ident))
+            else:
+                ident = bytes(row.value)
+        marker = self.artifact_root / ".redactor-store"
+        self.artifact_root.mkdir(parents=True, exist_ok=True)
+        try:
+            with marker.open("xb") as f:  # first comer claims the root
+                f.write(ident)
+            return True
+        except FileExistsError:
+            return marker.read_bytes() == ident
 
     @property
     def schema_version(self) -> int:
