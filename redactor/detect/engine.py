@@ -27,7 +27,7 @@ from redactor.types import Span, TextSpan, Transcript
 __all__ = ["DEFAULT_ALLOW_LIST", "MIN_SCORE", "PresidioDetector", "split_doc_spans",
            "transcript_document"]  # fmt: skip
 
-DETECTOR_VERSION = "v3"
+DETECTOR_VERSION = "v4"
 MIN_SCORE = 0.4
 # Wake words, payment brands and agent-facing terms that look like names; extend per operator.
 DEFAULT_ALLOW_LIST = frozenset(

@@ -14,6 +14,7 @@ from redactor.detect.recognizers.date_of_birth import DateOfBirthRecognizer
 from redactor.detect.recognizers.digit_run import DigitRunRecognizer
 from redactor.detect.recognizers.email import TranscriptEmailRecognizer
 from redactor.detect.recognizers.id_number import IdNumberRecognizer
+from redactor.detect.recognizers.misheard_email import MisheardEmailRecognizer
 from redactor.detect.recognizers.person_name import PersonNameRecognizer
 from redactor.detect.recognizers.phone import TranscriptPhoneRecognizer
 from redactor.detect.recognizers.spacy_ner import SpacyNerRecognizer
@@ -31,6 +32,7 @@ __all__ = [
     "DateOfBirthRecognizer",
     "DigitRunRecognizer",
     "IdNumberRecognizer",
+    "MisheardEmailRecognizer",
     "PersonNameRecognizer",
     "SpacyNerRecognizer",
     "SpelledNameRecognizer",
@@ -48,5 +50,5 @@ NORMALIZED = (
     DigitRunRecognizer, TranscriptPhoneRecognizer, CardNumberRecognizer, CardSecurityCodeRecognizer,
     CardExpiryRecognizer, SsnRecognizer, SsnLastFourRecognizer, AccountNumberRecognizer,
     ZipCodeRecognizer, StateZipRecognizer, DateOfBirthRecognizer, TranscriptEmailRecognizer,
-    StreetAddressRecognizer, IdNumberRecognizer,
+    StreetAddressRecognizer, IdNumberRecognizer, MisheardEmailRecognizer,
 )  # fmt: skip

@@ -1,0 +1,41 @@
+"""E-mail addresses Whisper mangled: after an e-mail cue, everything up to the domain.
+
+tiny.en writes a spoken "john smith at example dot com" as "john .misset example .com": no
+"at", no "@", nothing an e-mail pattern can read. The cue ("my email is", "email me at",
+"e-mail address:") says an address follows; the address runs from there to the first
+top-level domain ("example .com", "gmail.com"), at most a few words. Covering the whole
+stretch fails closed: a mangled address leaks nothing that remains readable.
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+_TLD = r"(?:com|org|net|edu|gov|io|co|us|uk|ca|de|info|biz|me)"
+_CUE = r"\b(?:e-?mail(?:\s+address)?(?:\s+(?:is|it's|was))?\s*:?|email\s+me\s+at|mail\s+me\s+at)"
+# 1-6 words, the last ending in ". tld" / "dot tld" (the normaliser writes "dot" as ".").
+_ADDRESS = rf"((?:[\w'@+-]*\.?[\w'@+-]+\s+){{0,5}}?[\w'@+.-]*?\s?\.\s?{_TLD})\b"
+
+
+class MisheardEmailRecognizer(EntityRecognizer):
+    NAME = "MisheardEmailRecognizer.v1"
+    ENTITY = "EMAIL_ADDRESS"
+    PATTERN = re.compile(rf"(?i){_CUE}\s+{_ADDRESS}")
+    SCORE = 0.85
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=[self.ENTITY], name=self.NAME)
+
+    def load(self) -> None:
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        return [
+            RecognizerResult(self.ENTITY, m.start(1), m.end(1), self.SCORE)
+            for m in self.PATTERN.finditer(text)
+        ]
