@@ -92,7 +92,7 @@ def test_export_cli_bad_input_exits_2(db: str, tmp_path: Path, args: list[str]) 
 
 def test_export_cli_gate_failure_exits_1_and_writes_nothing(db: str, tmp_path: Path) -> None:
     policy = tmp_path / "leaky.toml"  # leaves phone numbers and e-mails in the text
-    policy.write_text('name = "leaky"\noperator = "surrogate.v1"\nlabels = ["PERSON"]\n')
+    policy.write_text('name = "leaky"\noperator = "surrogate.v2"\nlabels = ["PERSON"]\n')
     out = tmp_path / "ds"
     done = runner.invoke(app, ["export-dataset", str(out), "--store", db, "--policy", str(policy)])
     assert done.exit_code == 1, done.output

@@ -73,7 +73,7 @@ def test_export_writes_consented_rows_and_lineage(conversations: Store, tmp_path
     for line in (tmp_path / "ds" / "manifest.jsonl").read_text().splitlines():
         r = json.loads(line)
         splits.setdefault(r["recording_id"], set()).add(r["split"])
-        assert r["policy"] == "training" and r["operators"] == ["surrogate.v1"]
+        assert r["policy"] == "training" and r["operators"] == ["surrogate.v2"]
     assert all(len(v) == 1 for v in splits.values())
     kinds = [a["kind"] for a in st.artifacts_of("rec-00")]
     assert kinds.count("dataset_export") == 1 and "dataset_rows" in kinds
@@ -155,7 +155,7 @@ def test_export_gate_limit_fails_and_writes_nothing(conversations: Store, tmp_pa
     out = tmp_path / "ds"
     # A policy that keeps phone numbers as they are: every phone row trips the gate.
     policy = tmp_path / "leaky.toml"
-    policy.write_text('name = "leaky"\noperator = "surrogate.v1"\nlabels = ["PERSON"]\n')
+    policy.write_text('name = "leaky"\noperator = "surrogate.v2"\nlabels = ["PERSON"]\n')
     with pytest.raises(ExportGateError) as err:
         export_dataset(conversations, out, policy=str(policy), analyzer=QUIET, max_drop_share=0.01)
     assert err.value.exit_code == 1

@@ -21,7 +21,7 @@ runner = CliRunner()
     ("name", "operator", "audio"),
     [
         ("support", "placeholder.v1", True),
-        ("training", "surrogate.v1", False),
+        ("training", "surrogate.v2", False),
         ("escrow", "encrypt.v1", False),
     ],
 )

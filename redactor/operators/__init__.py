@@ -8,7 +8,7 @@ produced. ``OPERATORS`` maps names to classes; a policy names operators and thei
 | ``label.v1`` | ``[PHONE_NUMBER]`` | none |
 | ``placeholder.v1`` | ``[PERSON_1]``, same value same number | per recording |
 | ``pseudonym.v1`` | ``[PERSON:3f9a0c2b71de]`` (HMAC, host secret) | per host key |
-| ``surrogate.v1`` | a fake, format-preserving value (Faker) | per recording |
+| ``surrogate.v2`` | a fake, format-preserving value (Faker) | per recording |
 | ``mask.v1`` | ``**** **** **** 1111`` (``keep_last``) | none |
 | ``encrypt.v1`` | ``[ENC:PERSON:...]`` (AES-GCM, recording key) | recording key |
 """

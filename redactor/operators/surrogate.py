@@ -1,4 +1,4 @@
-"""``surrogate.v1``: realistic fake values (Faker), consistent within one recording.
+"""``surrogate.v2``: realistic fake values (Faker), consistent within one recording.
 
 Training text reads naturally when "[PERSON]" becomes a plausible name. The Faker instance is
 seeded from the recording id, and values get surrogates in order of first appearance, so a
@@ -60,7 +60,7 @@ def _shares_a_part(candidate: str, original: str) -> bool:
 
 
 class SurrogateOperator(RedactorOperator):
-    NAME = "surrogate.v1"
+    NAME = "surrogate.v2"
 
     def __init__(self, recording_id: str = "", locale: str = "en_US") -> None:
         seed = int.from_bytes(hashlib.sha256(f"surrogate\x00{recording_id}".encode()).digest()[:8])
@@ -98,6 +98,7 @@ class SurrogateOperator(RedactorOperator):
             "PHONE_NUMBER": lambda: self._phone(text, n_digits),
             "CREDIT_CARD": lambda: self._card(text, n_digits),
             "LOCATION": f.street_address if text[:1].isdigit() else f.city,
+            "STREET_ADDRESS": f.street_address,
             "ORGANIZATION": f.company,
             "URL": lambda: f"https://example.com/{f.word()}",
             "IP_ADDRESS": lambda: f"192.0.2.{f.random_int(1, 254)}",  # TEST-NET-1
