@@ -1,0 +1,46 @@
+"""The public surface: everything in ``redactor.__all__`` resolves, and it stays complete."""
+
+from __future__ import annotations
+
+import importlib
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import redactor
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("name", redactor.__all__)
+def test_public_api_every_name_resolves(name: str) -> None:
+    assert getattr(redactor, name) is not None
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [
+        ("redactor.transcribe", "FasterWhisperTranscriber"),
+        ("redactor.detect", "Detector"),
+        ("redactor.pipelines", "LocalPipeline"),
+        ("redactor.store", "open_store"),
+        ("redactor.purge", "purge"),
+        ("redactor.purge", "verify_purge"),
+        ("redactor.dataset", "export_dataset"),
+        ("redactor.web.app", "create_app"),
+    ],
+)
+def test_public_api_lists_each_stage_entry_point(module: str, name: str) -> None:
+    assert name in redactor.__all__
+    assert getattr(redactor, name) is getattr(importlib.import_module(module), name)
+
+
+def test_public_api_version_matches_pyproject() -> None:
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert redactor.__version__ == meta["project"]["version"]
+
+
+def test_public_api_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError):
+        _ = redactor.no_such_thing  # type: ignore[attr-defined]
