@@ -25,7 +25,9 @@ from redactor.types import (
 
 __version__ = "0.1.0"
 
-# name -> module that defines it (imported on first access)
+# name -> module that defines it (imported on first access). No name here may equal a
+# submodule's (``purge``): importing the submodule would rebind the package attribute to it;
+# purging is ``redactor.purge.purge``.
 _LAZY = {
     "Detector": "redactor.detect",
     "FasterWhisperTranscriber": "redactor.transcribe",
@@ -36,7 +38,6 @@ _LAZY = {
     "open_store": "redactor.store",
     "render": "redactor.formats",
     "read_transcript": "redactor.formats",
-    "purge": "redactor.purge",
     "verify_purge": "redactor.purge",
     "ExtractiveSummarizer": "redactor.summarize",
     "export_dataset": "redactor.dataset",

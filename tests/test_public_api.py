@@ -25,7 +25,6 @@ def test_public_api_every_name_resolves(name: str) -> None:
         ("redactor.detect", "Detector"),
         ("redactor.pipelines", "LocalPipeline"),
         ("redactor.store", "open_store"),
-        ("redactor.purge", "purge"),
         ("redactor.purge", "verify_purge"),
         ("redactor.dataset", "export_dataset"),
         ("redactor.web.app", "create_app"),
@@ -44,3 +43,16 @@ def test_public_api_version_matches_pyproject() -> None:
 def test_public_api_unknown_name_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError):
         _ = redactor.no_such_thing  # type: ignore[attr-defined]
+
+
+def test_public_api_no_name_is_shadowed_by_a_submodule() -> None:
+    """Importing a submodule binds it on the package: a public name equal to a submodule's
+    name would then be the module, not the function (order-dependent, so import them all)."""
+    import pkgutil
+    import types
+
+    for info in pkgutil.walk_packages(redactor.__path__, "redactor."):
+        if not info.name.startswith("redactor.web"):  # FastAPI app: imported above already
+            importlib.import_module(info.name)
+    for name in redactor.__all__:
+        assert not isinstance(getattr(redactor, name), types.ModuleType), name
