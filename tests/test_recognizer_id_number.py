@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from redactor.detect.normalize import normalize
-from redactor.detect.recognizers import RAW, IdNumberRecognizer
+from redactor.detect.recognizers import IdNumberRecognizer
+from tests.recognizer_support import check_case, recognizer_hits
 
 
 def found(text: str) -> list[str]:
-    """Original substrings the recognizer flags at a kept score (>= 0.4)."""
-    rec = IdNumberRecognizer()
-    rec.load()
-    if IdNumberRecognizer in RAW:  # reads the original text
-        return [text[h.start : h.end] for h in rec.analyze(text, [], None) if h.score >= 0.4]
-    norm = normalize(text)  # reads the normalised view; spans map back
-    hits = rec.analyze(norm.text, rec.supported_entities, None)
-    return [text[slice(*norm.to_original(h.start, h.end))] for h in hits if h.score >= 0.4]
+    return recognizer_hits(IdNumberRecognizer, text)
 
 
 @pytest.mark.parametrize(
@@ -28,8 +21,4 @@ def found(text: str) -> list[str]:
     ],
 )
 def test_recognizer_id_number_table(kind: str, text: str, expected: str | None) -> None:
-    hits = found(text)
-    if expected is None:
-        assert hits == [], kind
-    else:
-        assert any(expected in h for h in hits), (kind, hits)
+    check_case(found(text), kind, expected)
