@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -64,6 +65,8 @@ def stock_predict(spacy_model: str) -> Callable[[Sequence[str]], list[list[dict[
     from redactor.detect.offline import use_bundled_suffix_list
 
     use_bundled_suffix_list()
+    # Stock Presidio warns about every recognizer of another language: noise in the table.
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
     conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": spacy_model}]}
     analyzer = AnalyzerEngine(nlp_engine=NlpEngineProvider(nlp_configuration=conf).create_engine())
 
