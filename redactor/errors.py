@@ -29,3 +29,7 @@ class PurgedError(InputError):
 
 class StoreError(RedactorError):
     """The store could not be opened or is at an unknown schema version."""
+
+
+class ForbiddenError(InputError):
+    """The caller may not do this (no valid grant, wrong role): 403 on the web, exit 2."""

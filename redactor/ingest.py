@@ -36,12 +36,12 @@ TRANSCRIPT_SUFFIXES = frozenset({".vtt", ".srt", ".json"})
 SAMPLE_RATE = 16_000
 MAX_INPUT_BYTES = 2 * 1024**3  # 2 GiB: beyond this, refuse rather than exhaust memory
 
-_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 
 
 def validate_id(value: str, what: str = "recording id") -> str:
     """Accept only ids that are safe as file names and URL parts (no ``..``, no slashes)."""
-    if not isinstance(value, str) or not _ID_RE.match(value) or ".." in value:
+    if not isinstance(value, str) or not _ID_RE.fullmatch(value) or ".." in value:
         raise InputError(
             f"invalid {what}: must be 1-128 characters of letters, digits, '_', '-', '.', "
             "starting with a letter or digit, without '..'"

@@ -34,5 +34,7 @@ def make_web(tmp_path: Path) -> Web:
         "acme": create_token(store, role="host", host="acme"),
         "globex": create_token(store, role="host", host="globex"),
     }
-    client = TestClient(create_app(store), raise_server_exceptions=False)
+    client = TestClient(
+        create_app(store, allowed_hosts=["testserver"]), raise_server_exceptions=False
+    )
     return Web(store, client, tokens)

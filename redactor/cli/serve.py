@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from enum import StrEnum
 from typing import Annotated
 
@@ -20,17 +21,33 @@ from redactor.cli.app import StoreOpt, app, err_console
 from redactor.errors import InputError
 from redactor.store import open_store
 
+_HOST_RE = re.compile(r"(\*\.)?[A-Za-z0-9]([A-Za-z0-9.:-]{0,252})|\*")
+
 
 @app.command()
 def serve(
     store: StoreOpt = None,
     bind: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            help="A Host header value to serve (repeatable; '*.example.com' allowed) "
+            "[default: localhost, 127.0.0.1, ::1 and the --bind address].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Run the support viewer and host API (webhooks for deletion) on uvicorn."""
+    """Run the support viewer and host API (webhooks for deletion) on uvicorn.
+
+    Requests whose Host header is not an allowed host get 400, so a forged Host cannot steer
+    anything the server writes (links, redirects, cookies).
+    """
     import uvicorn
 
     from redactor.web import create_app
+    from redactor.web.app import LOOPBACK_HOSTS
 
     try:
         loopback = bind == "localhost" or ipaddress.ip_address(bind).is_loopback
@@ -40,7 +57,11 @@ def serve(
         err_console.print(
             f"warning: listening on {bind}, not loopback; put TLS in front of it", markup=False
         )
-    application = create_app(open_store(store))
+    hosts = list(allowed_host or [*LOOPBACK_HOSTS, bind])
+    for h in hosts:
+        if not _HOST_RE.fullmatch(h):
+            raise InputError(f"--allowed-host: {h!r} is not a host name, address or *.domain")
+    application = create_app(open_store(store), allowed_hosts=hosts)
     uvicorn.run(application, host=bind, port=port, log_level="warning", access_log=False)
 
 

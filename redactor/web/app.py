@@ -2,14 +2,19 @@
 
 Every response except static files is sent with ``Cache-Control: no-store`` (transcript
 content must not linger in browser or proxy caches) and a strict Content-Security-Policy:
-scripts and styles come from ``/static`` only. Errors answer with a short message that names
-the input and the problem; exceptions are never echoed, so no content can leak through them.
+scripts and styles come from ``/static`` only. The headers are added by an ASGI middleware
+that also turns any unexpected exception into a plain 500, so error paths carry them too and
+no traceback reaches the log. Errors answer with a short message that names the input and the
+problem; exceptions are never echoed, so no content can leak through them.
+
+Only requests for an allowed ``Host`` are served (``--allowed-host``; loopback names by
+default), and there are no trailing-slash redirects: nothing builds a URL from a header.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +22,12 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from redactor.errors import InputError, NotFoundError, RedactorError
+from redactor.errors import ForbiddenError, InputError, NotFoundError, RedactorError
 from redactor.store import Store
 from redactor.web import api, pages, webhooks
 from redactor.web.deps import LoginRequired, optional_principal
@@ -40,6 +48,7 @@ SECURITY_HEADERS = {
 }
 
 PurgeFn = Callable[..., dict[str, Any]]
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 def _default_purge() -> PurgeFn:
@@ -48,17 +57,24 @@ def _default_purge() -> PurgeFn:
     return purge
 
 
-def create_app(store: Store, *, purge: PurgeFn | None = None) -> FastAPI:
+def create_app(
+    store: Store,
+    *,
+    purge: PurgeFn | None = None,
+    allowed_hosts: Sequence[str] = LOOPBACK_HOSTS,
+) -> FastAPI:
     """The support viewer and host API over ``store``.
 
     ``purge`` is the function that purges a recording (``redactor.purge.purge`` by default):
-    ``purge(store, recording_id, reason, actor=...) -> receipt``.
+    ``purge(store, recording_id, reason, actor=...) -> receipt``. ``allowed_hosts`` are the
+    ``Host`` header values served (``*.example.com`` wildcards allowed); others get 400.
     """
     app = FastAPI(
         title="redactor",
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        redirect_slashes=False,
     )
     app.state.store = store
     app.state.purge = purge or _default_purge()
@@ -67,21 +83,47 @@ def create_app(store: Store, *, purge: PurgeFn | None = None) -> FastAPI:
     app.include_router(webhooks.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_handlers(app)
-
-    @app.middleware("http")
-    async def headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        response.headers.update(SECURITY_HEADERS)
-        if request.url.path.startswith("/static/"):
-            response.headers["Cache-Control"] = "public, max-age=300"
-        else:
-            response.headers["Cache-Control"] = "no-store"
-            response.headers["Pragma"] = "no-cache"
-        return response
-
+    # Added last = outermost: the host check's 400 gets the security headers as well.
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    app.add_middleware(SecurityHeaders)
     return app
+
+
+class SecurityHeaders:
+    """Adds the security and cache headers to every response, and answers an unexpected
+    exception with a plain 500 (logged by type only: its message could hold content)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = str(scope.get("path", "")).startswith("/static/")
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = MutableHeaders(scope=message)
+                headers.update(SECURITY_HEADERS)
+                if static:
+                    headers["Cache-Control"] = "public, max-age=300"
+                else:
+                    headers["Cache-Control"] = "no-store"
+                    headers["Pragma"] = "no-cache"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception as exc:
+            log.error("request failed: %s", type(exc).__name__)
+            if started:  # too late for an error response; the server closes the connection
+                return
+            response = _error(Request(scope), 500, "internal error")
+            await response(scope, receive, send_with_headers)
 
 
 def _wants_json(request: Request) -> bool:
@@ -125,12 +167,9 @@ def _install_handlers(app: FastAPI) -> None:
     async def redactor_error(request: Request, exc: RedactorError) -> Response:
         if isinstance(exc, NotFoundError):
             return _error(request, 404, str(exc))
+        if isinstance(exc, ForbiddenError):
+            return _error(request, 403, str(exc))
         if isinstance(exc, InputError):
             return _error(request, 400, str(exc))
         log.warning("request failed: %s", type(exc).__name__)
-        return _error(request, 500, "internal error")
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> Response:
-        log.error("request failed: %s", type(exc).__name__)
         return _error(request, 500, "internal error")
