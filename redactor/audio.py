@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from redactor.errors import InputError
+from redactor.store.records import ArtifactKind, DataCategory, NewArtifact
 from redactor.types import RedactedTranscript, Transcript
 
 __all__ = [
@@ -275,17 +276,15 @@ def audio_artifacts(
     redactions: Sequence[tuple[AudioRedaction, RedactedTranscript]],
     options: AudioOptions,
     speakers: Sequence[str] = (),
-) -> tuple[list[dict[str, Any]], list[Path]]:
+) -> tuple[list[NewArtifact], list[Path]]:
     """Write one redacted audio file per policy that wants audio; return artifact rows + files.
 
     ``speakers`` are the channel names in channel order (stereo: one speaker per channel), so a
     span is bleeped only on its speaker's channel. The caller deletes the files if the store
     transaction fails.
     """
-    import json
-
     channel_of = {name: i for i, name in enumerate(speakers)} if len(speakers) > 1 else None
-    rows: list[dict[str, Any]] = []
+    rows: list[NewArtifact] = []
     written: list[Path] = []
     try:
         for policy_spec, red in redactions:
@@ -303,17 +302,14 @@ def audio_artifacts(
             )
             written.append(path)
             rows.append(
-                {
-                    "kind": "redacted_audio",
-                    "data_category": "redacted",
-                    "policy": red.policy,
-                    "producer": json.dumps(
-                        [red.detector, *red.operators, f"{PRODUCER}+{spec.mode}"]
-                    ),
-                    "path": path.relative_to(artifact_root).as_posix(),
-                    "sha256": digest,
-                    "body": None,
-                }
+                NewArtifact(
+                    ArtifactKind.REDACTED_AUDIO,
+                    DataCategory.REDACTED,
+                    [red.detector, *red.operators, f"{PRODUCER}+{spec.mode}"],
+                    policy=red.policy,
+                    path=path.relative_to(artifact_root).as_posix(),
+                    sha256=digest,
+                )
             )
     except BaseException:
         for p in written:

@@ -10,7 +10,8 @@ Roles:
 - ``host``: its own recordings only (list, view, delete, consent, data-subject requests).
 - ``admin``: everything a host can do on every host, plus tokens and the audit log.
 
-This module knows tables only; ``redactor.web`` and ``redactor.cli.serve`` are built on it.
+The rows live in ``store.access`` and ``store.webhooks``; ``redactor.web`` and
+``redactor.cli.serve`` are built on this module.
 """
 
 from __future__ import annotations
@@ -22,14 +23,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
-
 from redactor.errors import InputError, NotFoundError
 from redactor.ingest import validate_id
 from redactor.store import Store
-from redactor.store import schema as s
-from redactor.store.core import now
+from redactor.store.records import Role, TokenInfo
 
 __all__ = [
     "ROLES",
@@ -43,14 +40,12 @@ __all__ = [
     "revoke_token",
     "rotate_webhook_secret",
     "set_webhook_secret",
-    "subject_hash",
     "webhook_secrets",
 ]
 
-ROLES = ("support", "host", "admin")
+ROLES = tuple(Role)
 TOKEN_PREFIX = "rdk_"
 SESSION_TTL = timedelta(hours=8)
-_SUBJECT_KEY = "subject_hash_key"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +70,8 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _aware(ts: datetime) -> datetime:
-    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 # -- tokens --------------------------------------------------------------------------------
@@ -88,7 +83,7 @@ def create_token(
     """Create a token and return it; it is shown once and cannot be read back."""
     if role not in ROLES:
         raise InputError(f"--role: {role!r} is not one of {', '.join(ROLES)}")
-    if role == "host":
+    if role == Role.HOST:
         if not host:
             raise InputError("--host is required for a host token")
         validate_id(host, "host id")
@@ -98,24 +93,14 @@ def create_token(
         raise InputError("--name: at most 128 characters")
     token_id = secrets.token_hex(6)
     token = f"{TOKEN_PREFIX}{token_id}_{secrets.token_urlsafe(32)}"
-    with store.begin() as conn:
-        conn.execute(
-            insert(s.api_tokens).values(
-                id=token_id,
-                token_hash=_sha256(token),
-                role=role,
-                host=host if role == "host" else None,
-                name=name,
-                created_at=now(),
-                revoked_at=None,
-            )
-        )
-        store.audit(
-            actor=actor,
-            action="token_create",
-            detail={"token_id": token_id, "role": role, "host": host},
-            conn=conn,
-        )
+    store.access.add_token(
+        token_id=token_id,
+        token_hash=_sha256(token),
+        role=Role(role),
+        host=host if role == Role.HOST else None,
+        name=name,
+        actor=actor,
+    )
     return token
 
 
@@ -124,32 +109,27 @@ def principal_for_token(store: Store, token: str) -> Principal | None:
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     digest = _sha256(token)
-    with store.engine.connect() as conn:
-        row = conn.execute(select(s.api_tokens).where(s.api_tokens.c.token_hash == digest)).first()
+    found = store.access.token_by_hash(digest)
     # The lookup is by hash, so timing reveals nothing about the token; compare anyway.
-    if row is None or row.revoked_at is not None or not hmac.compare_digest(row.token_hash, digest):
+    if found is None or found[0].revoked_at is not None:
         return None
-    return Principal(row.id, row.role, row.host, row.name)
+    info, stored_hash = found
+    if not hmac.compare_digest(stored_hash, digest):
+        return None
+    return _principal(info)
+
+
+def _principal(info: TokenInfo) -> Principal:
+    return Principal(info.id, str(info.role), info.host, info.name)
 
 
 def list_tokens(store: Store) -> list[dict[str, Any]]:
-    cols = [c for c in s.api_tokens.c if c.name != "token_hash"]
-    with store.engine.connect() as conn:
-        rows = conn.execute(select(*cols).order_by(s.api_tokens.c.created_at))
-        return [dict(r._mapping) for r in rows]
+    return [t.as_dict() for t in store.access.tokens()]
 
 
 def revoke_token(store: Store, token_id: str, *, actor: str = "cli") -> None:
-    with store.begin() as conn:
-        done = conn.execute(
-            update(s.api_tokens)
-            .where(s.api_tokens.c.id == token_id, s.api_tokens.c.revoked_at.is_(None))
-            .values(revoked_at=now())
-        )
-        if done.rowcount == 0:
-            raise NotFoundError(f"token {token_id}: not found or already revoked")
-        conn.execute(delete(s.web_sessions).where(s.web_sessions.c.token_id == token_id))
-        store.audit(actor=actor, action="token_revoke", detail={"token_id": token_id}, conn=conn)
+    if not store.access.revoke_token(token_id, actor=actor):
+        raise NotFoundError(f"token {token_id}: not found or already revoked")
 
 
 # -- browser sessions ----------------------------------------------------------------------
@@ -158,37 +138,21 @@ def revoke_token(store: Store, token_id: str, *, actor: str = "cli") -> None:
 def create_session(store: Store, principal: Principal) -> str:
     """A random session id for the cookie; the database keeps only its hash."""
     sid = secrets.token_urlsafe(32)
-    ts = now()
-    with store.begin() as conn:
-        conn.execute(delete(s.web_sessions).where(s.web_sessions.c.expires_at < ts))
-        conn.execute(
-            insert(s.web_sessions).values(
-                id_hash=_sha256(sid),
-                token_id=principal.token_id,
-                created_at=ts,
-                expires_at=ts + SESSION_TTL,
-            )
-        )
+    store.access.add_session(_sha256(sid), principal.token_id, SESSION_TTL)
     return sid
 
 
 def principal_for_session(store: Store, sid: str) -> Principal | None:
     if not sid or len(sid) > 100:
         return None
-    with store.engine.connect() as conn:
-        row = conn.execute(
-            select(s.api_tokens, s.web_sessions.c.expires_at)
-            .join(s.web_sessions, s.web_sessions.c.token_id == s.api_tokens.c.id)
-            .where(s.web_sessions.c.id_hash == _sha256(sid))
-        ).first()
-    if row is None or row.revoked_at is not None or _aware(row.expires_at) < now():
+    found = store.access.session(_sha256(sid))
+    if found is None or found.token.revoked_at is not None or found.expires_at < _now():
         return None
-    return Principal(row.id, row.role, row.host, row.name)
+    return _principal(found.token)
 
 
 def end_session(store: Store, sid: str) -> None:
-    with store.begin() as conn:
-        conn.execute(delete(s.web_sessions).where(s.web_sessions.c.id_hash == _sha256(sid)))
+    store.access.end_session(_sha256(sid))
 
 
 # -- webhook secrets -----------------------------------------------------------------------
@@ -196,13 +160,7 @@ def end_session(store: Store, sid: str) -> None:
 
 def webhook_secrets(store: Store, host: str) -> list[str]:
     """The host's valid signing secrets, newest first (at most two)."""
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(s.webhook_secrets.c.secret)
-            .where(s.webhook_secrets.c.host == host, s.webhook_secrets.c.retired_at.is_(None))
-            .order_by(s.webhook_secrets.c.id.desc())
-        )
-        return [r.secret for r in rows]
+    return store.webhooks.secrets(host)
 
 
 def _new_secret(secret: str | None) -> str:
@@ -217,14 +175,7 @@ def set_webhook_secret(store: Store, host: str, secret: str | None = None) -> st
     """Replace every secret of the host with one (given or generated); return it."""
     validate_id(host, "host id")
     value = _new_secret(secret)
-    with store.begin() as conn:
-        conn.execute(
-            update(s.webhook_secrets)
-            .where(s.webhook_secrets.c.host == host, s.webhook_secrets.c.retired_at.is_(None))
-            .values(retired_at=now())
-        )
-        conn.execute(insert(s.webhook_secrets).values(host=host, secret=value, created_at=now()))
-        store.audit(actor="cli", action="webhook_secret_set", detail={"host": host}, conn=conn)
+    store.webhooks.set_secret(host, value, actor="cli")
     return value
 
 
@@ -232,74 +183,6 @@ def rotate_webhook_secret(store: Store, host: str, secret: str | None = None) ->
     """Add a new secret and keep the newest old one valid, so senders can switch over."""
     validate_id(host, "host id")
     value = _new_secret(secret)
-    with store.begin() as conn:
-        current = conn.execute(
-            select(s.webhook_secrets.c.id)
-            .where(s.webhook_secrets.c.host == host, s.webhook_secrets.c.retired_at.is_(None))
-            .order_by(s.webhook_secrets.c.id.desc())
-        ).first()
-        if current is None:
-            raise NotFoundError(f"host {host}: no webhook secret to rotate (use set)")
-        conn.execute(
-            update(s.webhook_secrets)
-            .where(
-                s.webhook_secrets.c.host == host,
-                s.webhook_secrets.c.retired_at.is_(None),
-                s.webhook_secrets.c.id != current.id,
-            )
-            .values(retired_at=now())
-        )
-        conn.execute(insert(s.webhook_secrets).values(host=host, secret=value, created_at=now()))
-        store.audit(actor="cli", action="webhook_secret_rotate", detail={"host": host}, conn=conn)
+    if not store.webhooks.rotate_secret(host, value, actor="cli"):
+        raise NotFoundError(f"host {host}: no webhook secret to rotate (use set)")
     return value
-
-
-# -- data subjects -------------------------------------------------------------------------
-
-
-def subject_hash(store: Store, identifier: str, *, conn: Connection | None = None) -> str:
-    """Keyed hash of a participant identifier (e-mail, phone, customer id), never the value.
-
-    The key is a random per-store secret created on first use, so the hashes in
-    ``participants.subject_hash`` cannot be reversed by hashing guesses without the store.
-    A writer already inside a transaction passes its ``conn`` (SQLite allows one writer).
-    """
-    normalized = " ".join(identifier.split()).casefold()
-    if not normalized:
-        raise InputError("identifier: must not be empty")
-    key = _subject_key(conn) if conn is not None else _subject_key_own(store)
-    return hmac.new(key, normalized.encode(), hashlib.sha256).hexdigest()
-
-
-def subject_hash_in(conn: Connection, identifier: str) -> str:
-    """``subject_hash`` for a writer inside a transaction (the store's ingest write)."""
-    normalized = " ".join(identifier.split()).casefold()
-    if not normalized:
-        raise InputError("identifier: must not be empty")
-    return hmac.new(_subject_key(conn), normalized.encode(), hashlib.sha256).hexdigest()
-
-
-_KEY_QUERY = select(s.server_secrets.c.value).where(s.server_secrets.c.name == _SUBJECT_KEY)
-
-
-def _subject_key(conn: Connection) -> bytes:
-    row = conn.execute(_KEY_QUERY).first()
-    if row is None:
-        conn.execute(
-            insert(s.server_secrets).values(name=_SUBJECT_KEY, value=secrets.token_bytes(32))
-        )
-        row = conn.execute(_KEY_QUERY).one()
-    return bytes(row.value)
-
-
-def _subject_key_own(store: Store) -> bytes:
-    with store.engine.connect() as conn:
-        row = conn.execute(_KEY_QUERY).first()
-    if row is not None:
-        return bytes(row.value)
-    try:
-        with store.begin() as conn:
-            return _subject_key(conn)
-    except IntegrityError:  # another process made it first: use theirs
-        with store.engine.connect() as conn:
-            return bytes(conn.execute(_KEY_QUERY).one().value)

@@ -33,13 +33,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
-
+from redactor.dataset.propagate import DATASET_KINDS, purge_exports, verify_exports
+from redactor.dataset.registry import exports_of
 from redactor.errors import InputError, NotFoundError
 from redactor.store import Store
-from redactor.store import schema as s
-from redactor.store.lineage import ArtifactRef
-from redactor.store.purging import PurgeJob
+from redactor.store.purges import PurgePlan
+from redactor.store.records import (
+    ArtifactRef,
+    PurgeJob,
+    PurgeManifest,
+    PurgeReceipt,
+    PurgeStatus,
+    PurgeStep,
+)
 
 __all__ = [
     "REASONS",
@@ -52,8 +58,7 @@ __all__ = [
 ]
 
 REASONS = ("host-deleted", "retention", "subject-request")
-STEPS = ("plan", "destroy_key", "hooks", "files", "rows", "finish")
-RECEIPT_VERSION = "redactor-purge-receipt/v1"
+STEPS = tuple(PurgeStep)
 
 # Test seam: called with a point name ("files", "rows:uncommitted", ...) before each step and
 # inside the multi-part ones; a test raises (or kills the process) there.
@@ -73,34 +78,47 @@ class PurgeHook:
     kinds: frozenset[str]
     purge: Callable[[Store, str, Sequence[ArtifactRef]], None]
     verify: Callable[[Store, str, Sequence[ArtifactRef]], list[str]] | None = None
-    # What the receipt should list for this hook (e.g. the exports rewritten), no content.
-    describe: Callable[[Store, Connection, str], Any] | None = None
+    # What the receipt should list for this hook (e.g. the exports rewritten), no content;
+    # called with the plan, inside the transaction that writes the tombstone.
+    describe: Callable[[PurgePlan], Any] | None = None
 
 
-_HOOKS: dict[str, PurgeHook] = {}
-# Modules whose import registers a purge hook: loaded before any purge, so a library caller
-# that never imported them still purges (and verifies) what they hold.
-_HOOK_MODULES = ("redactor.dataset",)
+# The purge hooks this package ships: everything outside the store that holds a recording's
+# data. This is the one place they are listed; a purge (and ``verify-purge``) always runs them,
+# whatever the caller imported.
+BUILTIN_HOOKS: tuple[PurgeHook, ...] = (
+    PurgeHook(
+        name="dataset-exports",
+        kinds=DATASET_KINDS,
+        purge=purge_exports,
+        verify=verify_exports,
+        describe=exports_of,
+    ),
+)
 
-
-def _load_hooks() -> None:
-    import importlib
-
-    for name in _HOOK_MODULES:
-        importlib.import_module(name)
+# Further hooks of an embedding application (or a test), by name; they run after the built-in
+# ones and may replace one by using its name.
+_EXTRA_HOOKS: dict[str, PurgeHook] = {}
 
 
 def register_purge_hook(hook: PurgeHook) -> None:
-    """Register (or replace, by name) a purge hook; call it when your module is imported."""
-    _HOOKS[hook.name] = hook
+    """Add (or replace, by name) a purge hook for data this package does not know about."""
+    _EXTRA_HOOKS[hook.name] = hook
 
 
 def unregister_purge_hook(name: str) -> None:
-    _HOOKS.pop(name, None)
+    _EXTRA_HOOKS.pop(name, None)
 
 
-def _hook_kinds() -> frozenset[str]:
-    return frozenset().union(*(h.kinds for h in _HOOKS.values()))
+def purge_hooks() -> list[PurgeHook]:
+    """The hooks a purge runs, in order: the built-in ones, then the registered ones."""
+    hooks = {h.name: h for h in BUILTIN_HOOKS}
+    hooks.update(_EXTRA_HOOKS)
+    return list(hooks.values())
+
+
+def _hook_kinds(hooks: Sequence[PurgeHook]) -> frozenset[str]:
+    return frozenset().union(*(h.kinds for h in hooks))
 
 
 def _check(fault: Fault | None, point: str) -> None:
@@ -115,7 +133,7 @@ def purge(
     *,
     actor: str = "redactor",
     fault: Fault | None = None,
-) -> dict[str, Any]:
+) -> PurgeReceipt:
     """Purge one recording and everything derived from it; return the receipt.
 
     Idempotent: purging again (also after a crash, which resumes the job) returns the receipt
@@ -125,117 +143,106 @@ def purge(
     """
     if reason not in REASONS:
         raise InputError(f"--reason: {reason!r} is not one of {', '.join(REASONS)}")
-    _load_hooks()
-    job = store.purge_job(recording_id)
+    hooks = purge_hooks()
+    job = store.purges.job(recording_id)
     if job is None:
         _check(fault, "plan")
-        job = store.begin_purge(
+        job = store.purges.begin(
             recording_id,
-            lambda conn: _snapshot(store, conn, recording_id, reason),
+            lambda plan: _snapshot(plan, reason, hooks),
             reason=reason,
             before_commit=lambda: _check(fault, "plan:uncommitted"),
         )
-    elif job.status == "done":
+    elif job.status == PurgeStatus.DONE:
         return job.receipt
     else:
-        store.note_purge_attempt(recording_id)
+        store.purges.note_attempt(recording_id)
     for step in STEPS[STEPS.index(job.step) + 1 :]:
         _check(fault, step)
-        _RUNNERS[step](store, job, fault)
+        _RUNNERS[step](_Run(store, job, hooks, fault))
         if step not in _MARK_THEMSELVES:
-            store.mark_purge_step(recording_id, step)
+            store.purges.mark_step(recording_id, step)
     return job.receipt
 
 
 def _snapshot(
-    store: Store, conn: Connection, recording_id: str, reason: str
-) -> tuple[dict[str, Any], dict[str, Any], str, str]:
-    rec = conn.execute(
-        select(s.recordings.c.host, s.recordings.c.source_sha256).where(
-            s.recordings.c.id == recording_id
-        )
-    ).first()
-    host, source = (rec.host, rec.source_sha256) if rec is not None else ("", "")
-    refs = store.artifact_refs(conn, recording_id)
-    rows = store.row_counts(conn, recording_id)
+    plan: PurgePlan, reason: str, hooks: Sequence[PurgeHook]
+) -> tuple[PurgeManifest, PurgeReceipt]:
     counts: dict[str, int] = {}
-    for r in refs:
+    for r in plan.refs:
         counts[r.kind] = counts.get(r.kind, 0) + 1
-    if rows.get("data_keys"):
-        counts["data_key"] = rows["data_keys"]
-    manifest = {
-        "source_sha256": source,
-        "artifacts": [r.as_dict() for r in refs],
-        "rows": rows,
-    }
-    receipt = {
-        "receipt": RECEIPT_VERSION,
-        "recording_id": recording_id,
-        "reason": reason,
-        "stored": rec is not None,
-        "purged_at": datetime.now(UTC).isoformat(timespec="microseconds"),
-        "counts": dict(sorted(counts.items())),
-        "rows": rows,
-        "removed": [{"kind": r.kind, "sha256": r.sha256} for r in refs if r.sha256],
-        "source_sha256": source,
-        "files": sum(1 for r in refs if r.path),
-    }
-    for hook in _HOOKS.values():
-        if hook.describe is not None:
-            receipt[hook.name] = hook.describe(store, conn, recording_id)
-    return manifest, receipt, host, source
+    if plan.rows.get("data_keys"):
+        counts["data_key"] = plan.rows["data_keys"]
+    manifest = PurgeManifest(plan.source_sha256, tuple(plan.refs), plan.rows)
+    receipt = PurgeReceipt(
+        recording_id=plan.recording_id,
+        reason=reason,
+        stored=plan.stored,
+        purged_at=datetime.now(UTC).isoformat(timespec="microseconds"),
+        counts=dict(sorted(counts.items())),
+        rows=plan.rows,
+        removed=[{"kind": r.kind, "sha256": r.sha256} for r in plan.refs if r.sha256],
+        source_sha256=plan.source_sha256,
+        files=sum(1 for r in plan.refs if r.path),
+        sections={h.name: h.describe(plan) for h in hooks if h.describe is not None},
+    )
+    return manifest, receipt
 
 
-def _destroy_key(store: Store, job: PurgeJob, fault: Fault | None) -> None:
-    store.destroy_key(job.recording_id, step="destroy_key")
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """One run of a purge job's remaining steps."""
+
+    store: Store
+    job: PurgeJob
+    hooks: Sequence[PurgeHook]
+    fault: Fault | None
 
 
-def _hooks(store: Store, job: PurgeJob, fault: Fault | None) -> None:
-    refs = job.artifacts
-    for hook in list(_HOOKS.values()):
-        hook.purge(store, job.recording_id, [r for r in refs if r.kind in hook.kinds])
+def _destroy_key(run: _Run) -> None:
+    run.store.purges.destroy_key(run.job.recording_id)
 
 
-def _files(store: Store, job: PurgeJob, fault: Fault | None) -> None:
-    owned = _hook_kinds()
+def _hooks(run: _Run) -> None:
+    refs = run.job.artifacts
+    for hook in run.hooks:
+        hook.purge(run.store, run.job.recording_id, [r for r in refs if r.kind in hook.kinds])
+
+
+def _files(run: _Run) -> None:
+    store, job = run.store, run.job
+    owned = _hook_kinds(run.hooks)
     for n, ref in enumerate(r for r in job.artifacts if r.path and r.kind not in owned):
         assert ref.path is not None
         store.artifact_file(ref.path).unlink(missing_ok=True)
         if n == 0:
-            _check(fault, "files:partial")
+            _check(run.fault, "files:partial")
     folder = store.recording_dir(job.recording_id)
     if folder.exists():
         shutil.rmtree(folder)
 
 
-def _rows(store: Store, job: PurgeJob, fault: Fault | None) -> None:
-    store.delete_recording_rows(
-        job.recording_id, step="rows", before_commit=lambda: _check(fault, "rows:uncommitted")
+def _rows(run: _Run) -> None:
+    run.store.purges.delete_rows(
+        run.job.recording_id, before_commit=lambda: _check(run.fault, "rows:uncommitted")
     )
 
 
-def _finish(store: Store, job: PurgeJob, fault: Fault | None) -> None:
-    with store.begin() as conn:
-        store.audit(
-            actor="redactor",
-            action="purge",
-            recording_id=job.recording_id,
-            detail={"reason": job.reason, "counts": job.receipt["counts"]},
-            conn=conn,
-        )
-        store.mark_purge_step(job.recording_id, "finish", done=True, conn=conn)
+def _finish(run: _Run) -> None:
+    detail = {"reason": run.job.reason, "counts": dict(run.job.receipt.counts)}
+    run.store.purges.finish(run.job, actor="redactor", detail=detail)
 
 
-_RUNNERS: dict[str, Callable[[Store, PurgeJob, Fault | None], None]] = {
-    "destroy_key": _destroy_key,
-    "hooks": _hooks,
-    "files": _files,
-    "rows": _rows,
-    "finish": _finish,
+_RUNNERS: dict[PurgeStep, Callable[[_Run], None]] = {
+    PurgeStep.DESTROY_KEY: _destroy_key,
+    PurgeStep.HOOKS: _hooks,
+    PurgeStep.FILES: _files,
+    PurgeStep.ROWS: _rows,
+    PurgeStep.FINISH: _finish,
 }
 
 # Steps whose bookkeeping commits in the same transaction as their work (fewer commits).
-_MARK_THEMSELVES = frozenset({"destroy_key", "rows", "finish"})
+_MARK_THEMSELVES = frozenset({PurgeStep.DESTROY_KEY, PurgeStep.ROWS, PurgeStep.FINISH})
 
 FAULT_POINTS = (
     "plan",
@@ -258,25 +265,25 @@ def verify_purge(store: Store, recording_id: str) -> list[str]:
     recording's folder and for any file under ``artifact_root`` named for the recording,
     and asks every purge hook. Findings name tables, paths and counts, never content.
     """
-    _load_hooks()
-    job = store.purge_job(recording_id)
-    findings = store.residue(recording_id, job)
+    hooks = purge_hooks()
+    job = store.purges.job(recording_id)
+    findings = store.purges.residue(recording_id, job)
     if job is None:
-        if store.tombstone_for(recording_id) is None:
+        if store.purges.tombstone_for(recording_id) is None:
             if not findings:
                 raise NotFoundError(f"recording {recording_id}: not found and never purged")
             findings.append(f"recording {recording_id}: not purged (no purge job, no tombstone)")
         return findings
-    if job.status != "done":
+    if job.status != PurgeStatus.DONE:
         findings.append(f"purge job: incomplete (last completed step: {job.step})")
-    if store.tombstone_for(recording_id) is None:
+    if store.purges.tombstone_for(recording_id) is None:
         findings.append("tombstone: missing")
-    owned = _hook_kinds()
+    owned = _hook_kinds(hooks)
     for ref in job.artifacts:
         if ref.path and ref.kind not in owned and store.artifact_file(ref.path).exists():
             findings.append(f"file: {ref.path} ({ref.kind}) still exists")
     findings += _stray_files(store, recording_id)
-    for hook in list(_HOOKS.values()):
+    for hook in hooks:
         if hook.verify is not None:
             refs = [r for r in job.artifacts if r.kind in hook.kinds]
             findings += [f"{hook.name}: {f}" for f in hook.verify(store, recording_id, refs)]
@@ -296,7 +303,7 @@ def _stray_files(store: Store, recording_id: str) -> list[str]:
     for p in root.rglob(f"{recording_id}*"):
         named = p.name == recording_id or p.name.startswith(recording_id + ".")
         owner = p.relative_to(root).parts[0]
-        if owner != recording_id and store.has_recording(owner):
+        if owner != recording_id and store.recordings.exists(owner):
             continue
         if named and p != store.recording_dir(recording_id):
             found.append(f"file: {p.relative_to(root)} (named for the recording)")

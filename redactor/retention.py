@@ -15,7 +15,7 @@ from typing import Any
 
 from redactor.errors import InputError
 from redactor.purge import purge
-from redactor.store import Store
+from redactor.store import RecordingStatus, Store
 
 __all__ = [
     "ACTIONS",
@@ -64,26 +64,28 @@ def plan_retention(
     """What a retention run would do, without doing it (this is also ``--dry-run``)."""
     check_action(action)
     now = now or datetime.now(UTC)
-    settings = store.retention_settings()
+    settings = store.retention.settings()
     out: list[RetentionDecision] = []
     for h, setting in settings.items():
         if host is not None and h != host:
             continue
         cutoff = now - timedelta(days=setting.older_than_days)
-        for rid, _, status in store.recordings_created_before(cutoff, host=h):
-            if not (setting.action == "anonymize" and status == "anonymized"):
+        for rid, _, status in store.recordings.created_before(cutoff, host=h):
+            if not (setting.action == "anonymize" and status == RecordingStatus.ANONYMIZED):
                 out.append(RetentionDecision(rid, h, setting.action, "host"))
     if older_than is not None:
-        for rid, h, status in store.recordings_created_before(now - older_than, host=host):
-            if h not in settings and not (action == "anonymize" and status == "anonymized"):
+        for rid, h, status in store.recordings.created_before(now - older_than, host=host):
+            if h not in settings and not (
+                action == "anonymize" and status == RecordingStatus.ANONYMIZED
+            ):
                 out.append(RetentionDecision(rid, h, action, "default"))
     return out
 
 
 def anonymize(store: Store, recording_id: str, *, actor: str = "retention") -> dict[str, int]:
     """Destroy the raw material of a recording and keep its redacted artifacts."""
-    counts = store.anonymize_recording(recording_id)
-    store.audit(
+    counts = store.recordings.anonymize(recording_id)
+    store.audit.record(
         actor=actor, action="anonymize", recording_id=recording_id, detail={"counts": counts}
     )
     return counts
@@ -95,7 +97,7 @@ def apply_retention(store: Store, decisions: list[RetentionDecision]) -> list[di
     for d in decisions:
         if d.action == "purge":
             receipt = purge(store, d.recording_id, "retention", actor="retention")
-            results.append({"id": d.recording_id, "action": "purge", "receipt": receipt})
+            results.append({"id": d.recording_id, "action": "purge", "receipt": receipt.as_dict()})
         else:
             counts = anonymize(store, d.recording_id)
             results.append({"id": d.recording_id, "action": "anonymize", "counts": counts})

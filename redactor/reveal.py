@@ -7,12 +7,9 @@ after a purge (key deleted) nothing can be revealed any more.
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from redactor.errors import InputError, NotFoundError
 from redactor.operators.encrypt import TOKEN_RE, reveal_text
 from redactor.store import Store
-from redactor.store import schema as s
 
 __all__ = ["REVEAL_ROLE", "reveal"]
 
@@ -20,13 +17,10 @@ REVEAL_ROLE = "admin"
 
 
 def _data_key(store: Store, recording_id: str) -> bytes:
-    with store.engine.connect() as conn:
-        row = conn.execute(
-            select(s.data_keys.c.key).where(s.data_keys.c.recording_id == recording_id)
-        ).first()
-    if row is None:
+    key = store.recordings.data_key(recording_id)
+    if key is None:
         raise NotFoundError(f"recording {recording_id}: no data key (purged or anonymized)")
-    return bytes(row.key)
+    return key
 
 
 def reveal(
@@ -37,7 +31,7 @@ def reveal(
         raise InputError("reveal needs --actor and --ticket")
     detail = {"policy": policy, "role": role}
     if role != REVEAL_ROLE:
-        store.audit(
+        store.audit.record(
             actor=actor,
             action="reveal-denied",
             recording_id=recording_id,
@@ -45,7 +39,7 @@ def reveal(
             detail=detail,
         )
         raise InputError(f"reveal needs the {REVEAL_ROLE!r} role (got {role!r})")
-    redacted = store.redacted(recording_id, policy)
+    redacted = store.artifacts.redacted_transcript(recording_id, policy)
     lines = [f"[{seg.start_s:08.3f}] {seg.speaker}: {seg.text}" for seg in redacted.segments]
     text = "\n".join(lines)
     tokens = len(TOKEN_RE.findall(text))
@@ -54,7 +48,7 @@ def reveal(
             f"recording {recording_id}: policy {policy!r} has no encrypted values to reveal"
         )
     key = _data_key(store, recording_id)
-    store.audit(
+    store.audit.record(
         actor=actor,
         action="reveal",
         recording_id=recording_id,

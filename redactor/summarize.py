@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from redactor.errors import InputError, NotFoundError
-from redactor.store import Store
+from redactor.store import ArtifactKind, DataCategory, NewArtifact, Store
 from redactor.types import RedactedTranscript, TextSpan
 
 __all__ = [
@@ -35,7 +35,7 @@ __all__ = [
 
 log = logging.getLogger("redactor.summarize")
 
-SUMMARY_KINDS = ("summary", "key_topics", "action_items")
+SUMMARY_KINDS = (ArtifactKind.SUMMARY, ArtifactKind.KEY_TOPICS, ArtifactKind.ACTION_ITEMS)
 _PLACEHOLDER = re.compile(r"\[[A-Z][A-Z0-9_]*\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _WORD = re.compile(r"[a-z][a-z']+")
@@ -203,14 +203,16 @@ def store_summary(
             "derived_from": derived_from,
             "items": [{"text": i.text, "evidence": list(i.evidence)} for i in items],
         }
-        store.add_artifact(
-            recording_id=recording_id,
-            kind=kind,
-            data_category="inferred",
-            producer=[summary.method, scanner.name],
-            derived_from=derived_from,
-            policy=summary.policy,
-            body=json.dumps(body, sort_keys=True).encode(),
+        store.artifacts.add(
+            recording_id,
+            NewArtifact(
+                kind,
+                DataCategory.INFERRED,
+                [summary.method, scanner.name],
+                policy=summary.policy,
+                body=json.dumps(body, sort_keys=True).encode(),
+                derived_from=derived_from,
+            ),
             replace=True,
         )
     return refused
@@ -220,12 +222,12 @@ def load_summary(store: Store, recording_id: str) -> dict[str, dict[str, Any]]:
     """The stored summary parts of a recording, by kind (absent kinds are left out)."""
     out = {}
     for kind in SUMMARY_KINDS:
-        row = store.artifact(recording_id, kind)
-        if row is not None and row["body"] is not None:
-            out[kind] = {
-                **json.loads(bytes(row["body"])),
-                "artifact": row["id"],
-                "created_at": row["created_at"].isoformat(timespec="seconds"),
+        row = store.artifacts.newest(recording_id, kind)
+        if row is not None and row.body is not None:
+            out[str(kind)] = {
+                **json.loads(row.body),
+                "artifact": row.id,
+                "created_at": row.created_at.isoformat(timespec="seconds"),
             }
     return out
 
@@ -243,18 +245,18 @@ def summarize_recording(
     if not transcripts:
         return {}
     source = next((t for t in transcripts if t.policy == "support"), transcripts[0])
-    row = store.artifact(recording_id, "redacted_transcript", source.policy)
+    row = store.artifacts.newest(recording_id, ArtifactKind.REDACTED_TRANSCRIPT, source.policy)
     if row is None:
         return {}
     summary = (summarizer or ExtractiveSummarizer(scanner=scanner)).summarize(source)
-    return store_summary(store, recording_id, summary, scanner=scanner, derived_from=row["id"])
+    return store_summary(store, recording_id, summary, scanner=scanner, derived_from=row.id)
 
 
 def render_summary(store: Store, recording_id: str, fmt: str) -> str:
     """``show --summary``: JSON, or text that says plainly it is inferred, not what was said."""
     parts = load_summary(store, recording_id)
     if not parts:
-        store.recording(recording_id)  # NotFound for an unknown id
+        store.recordings.get(recording_id)  # NotFound for an unknown id
         raise NotFoundError(f"recording {recording_id}: no summary stored")
     if fmt == "json":
         doc = {"id": recording_id, "data_category": "inferred", **parts}

@@ -14,7 +14,7 @@ import sqlalchemy
 
 from redactor.detect import Detector
 from redactor.pipelines import LocalPipeline
-from redactor.store import Store, open_store, store_url
+from redactor.store import MEMORY, Store, open_store, store_url
 from redactor.transcribe import FasterWhisperTranscriber
 from redactor.types import RecordingMeta
 
@@ -55,7 +55,17 @@ def transcriber() -> FasterWhisperTranscriber:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
+    """A SQLite file store: for tests about what lands on disk (and the CLI, which needs a path)."""
     return open_store(str(tmp_path / "store" / "redactor.db"))
+
+
+@pytest.fixture
+def memory_store(tmp_path: Path) -> Iterator[Store]:
+    """An in-memory SQLite store (files still under ``tmp_path``): for tests about anything but
+    the database on disk."""
+    st = open_store(MEMORY, artifact_root=tmp_path / "artifacts")
+    yield st
+    st.close()
 
 
 @pytest.fixture(scope="session")

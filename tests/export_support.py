@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from redactor.policy import load_policy
 from redactor.redact import redact_transcript
-from redactor.store import Store
+from redactor.store import ProcessedRecording, Store
 from redactor.transcribe import build_segment
 from redactor.types import RecordingMeta, Segment, Span, Transcript
 
@@ -99,15 +99,17 @@ def make_conversation(
         detector="synthetic/v1",
         labels=policy.labels,
     )
-    store.save_processed(
-        recording_id=rid,
-        meta=RecordingMeta(host=host, recording_id=rid, consent_training=consent),
-        source_kind="vtt",
-        source_sha256=hashlib.sha256(f"synthetic:{rid}".encode()).hexdigest(),
-        source_suffix=".vtt",
-        channels=1,
-        raw=raw,
-        redacted=[red],
-        spans=spans,
+    store.recordings.save(
+        ProcessedRecording(
+            recording_id=rid,
+            meta=RecordingMeta(host=host, recording_id=rid, consent_training=consent),
+            source_kind="vtt",
+            source_sha256=hashlib.sha256(f"synthetic:{rid}".encode()).hexdigest(),
+            source_suffix=".vtt",
+            channels=1,
+            raw=raw,
+            redacted=[red],
+            spans=spans,
+        )
     )
     return Synthetic(rid, name, phone, email)

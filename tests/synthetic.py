@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import update
 
-from redactor.store import Store
+from redactor.store import ArtifactKind, DataCategory, NewArtifact, ProcessedRecording, Store
 from redactor.store import schema as s
 from redactor.types import (
     RecordingMeta,
@@ -60,48 +60,54 @@ def make_recording(
     folder.mkdir(parents=True, exist_ok=True)
     audio = folder / f"{rid}.support.redacted.wav"
     audio.write_bytes(b"RIFF" + marker(rid).encode())
-    st.save_processed(
-        recording_id=rid,
-        meta=RecordingMeta(host=host),
-        source_kind="audio",
-        source_sha256=hashlib.sha256(f"source:{rid}".encode()).hexdigest(),
-        source_suffix=".wav",
-        channels=1,
-        raw=raw,
-        redacted=[redacted],
-        spans=[Span(0, 11, 11 + len(SECRET), "PERSON", 0.9, "test")],
-        extra=[
-            {
-                "kind": "redacted_audio",
-                "data_category": "redacted",
-                "policy": "support",
-                "producer": json.dumps(["test-audio/v1"]),
-                "path": audio.relative_to(st.artifact_root).as_posix(),
-                "sha256": hashlib.sha256(audio.read_bytes()).hexdigest(),
-            }
-        ],
+    st.recordings.save(
+        ProcessedRecording(
+            recording_id=rid,
+            meta=RecordingMeta(host=host),
+            source_kind="audio",
+            source_sha256=hashlib.sha256(f"source:{rid}".encode()).hexdigest(),
+            source_suffix=".wav",
+            channels=1,
+            raw=raw,
+            redacted=[redacted],
+            spans=[Span(0, 11, 11 + len(SECRET), "PERSON", 0.9, "test")],
+            extra=[
+                NewArtifact(
+                    ArtifactKind.REDACTED_AUDIO,
+                    DataCategory.REDACTED,
+                    ["test-audio/v1"],
+                    policy="support",
+                    path=audio.relative_to(st.artifact_root).as_posix(),
+                    sha256=hashlib.sha256(audio.read_bytes()).hexdigest(),
+                )
+            ],
+        )
     )
-    red_id = next(a["id"] for a in st.artifacts_of(rid) if a["kind"] == "redacted_transcript")
-    st.add_artifact(
-        recording_id=rid,
-        kind="summary",
-        data_category="inferred",
-        producer=["test-summary/v1"],
-        derived_from=red_id,
-        policy="support",
-        body=json.dumps({"items": [{"text": marker(rid), "evidence": [0]}]}).encode(),
+    red_id = next(a.id for a in st.artifacts.of(rid) if a.kind == "redacted_transcript")
+    st.artifacts.add(
+        rid,
+        NewArtifact(
+            ArtifactKind.SUMMARY,
+            DataCategory.INFERRED,
+            ["test-summary/v1"],
+            policy="support",
+            body=json.dumps({"items": [{"text": marker(rid), "evidence": [0]}]}).encode(),
+            derived_from=red_id,
+        ),
     )
     if export_dir is not None:
         export_dir.mkdir(parents=True, exist_ok=True)
         out = export_dir / f"{rid}.jsonl"
         out.write_text(json.dumps({"id": rid, "text": red_text}) + "\n")
-        st.add_artifact(
-            recording_id=rid,
-            kind="dataset_file",
-            data_category="redacted",
-            producer=["test-export/v1"],
-            derived_from=red_id,
-            path=str(out.resolve()),
+        st.artifacts.add(
+            rid,
+            NewArtifact(
+                "dataset_file",
+                DataCategory.REDACTED,
+                ["test-export/v1"],
+                path=str(out.resolve()),
+                derived_from=red_id,
+            ),
         )
     if created_at is not None:
         with st.begin() as conn:

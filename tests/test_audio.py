@@ -18,7 +18,7 @@ from redactor.audio import (
 )
 from redactor.errors import InputError, StoreError
 from redactor.pipelines import LocalPipeline
-from redactor.store import Store, open_store
+from redactor.store import ArtifactRow, Store, open_store
 from redactor.types import RecordingMeta
 from tests.conftest import FIXTURES
 
@@ -87,9 +87,9 @@ def test_audio_options_reject_unknown_choices() -> None:
         AudioOptions(mode="beep")
 
 
-def _audio_artifact(st: Store, rid: str) -> dict[str, Any]:
-    rows = [a for a in st.artifacts_of(rid) if a["kind"] == "redacted_audio"]
-    assert len(rows) == 1 and rows[0]["policy"] == "support"
+def _audio_artifact(st: Store, rid: str) -> ArtifactRow:
+    rows = [a for a in st.artifacts.of(rid) if a.kind == "redacted_audio"]
+    assert len(rows) == 1 and rows[0].policy == "support"
     return rows[0]
 
 
@@ -107,11 +107,12 @@ def test_audio_spoken_number_bleeped_rest_unchanged(
     """Real fixture, real pipeline: the spoken number's interval is tone or silence only."""
     st, ids = processed
     row = _audio_artifact(st, ids[name])
-    path = st.artifact_root / row["path"]
+    assert row.path is not None
+    path = st.artifact_root / row.path
     assert ids[name] in path.name and "support" in path.name
     import hashlib
 
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == row["sha256"]
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == row.sha256
     original, rate0 = read_audio(FIXTURES / name)
     redacted, rate = read_audio(path)
     assert rate == rate0 and redacted.shape == original.shape
@@ -124,10 +125,10 @@ def test_audio_spoken_number_bleeped_rest_unchanged(
     # Unchanged outside what was redacted: every changed sample lies in a redacted interval.
     from redactor.audio import redaction_intervals
 
-    red = st.redacted(ids[name], "support")
+    red = st.artifacts.redacted_transcript(ids[name], "support")
     speakers = {"agent": 0, "customer": 1} if original.shape[1] == 2 else None
     mask = np.zeros(len(original), dtype=bool)
-    for iv in redaction_intervals(st.raw_transcript(ids[name]), red, speakers):
+    for iv in redaction_intervals(st.recordings.raw_transcript(ids[name]), red, speakers):
         mask[max(0, int((iv.start_s - 0.15) * rate)) : int((iv.end_s + 0.15) * rate) + 1] = True
     assert mask[changed].all()
     if original.shape[1] == 2:  # the agent's channel is untouched
@@ -141,10 +142,10 @@ def test_audio_file_removed_when_store_write_fails(
 
     pipeline = LocalPipeline(store=store, detector=detector, transcriber=FasterWhisperTranscriber())
 
-    def boom(**_kw: Any) -> None:
+    def boom(*_a: Any, **_kw: Any) -> None:
         raise StoreError("store unavailable")
 
-    monkeypatch.setattr(store, "save_processed", boom)
+    monkeypatch.setattr(store.recordings, "save", boom)
     result = pipeline.process_file(FIXTURES / "short_phone.wav", RecordingMeta(host="acme"))
     assert result.status == "failed"
     leftovers = list(store.artifact_root.rglob("*")) if store.artifact_root.exists() else []
@@ -162,9 +163,7 @@ def test_audio_orphan_of_a_killed_run_is_swept_on_the_next_run(tmp_path: Path) -
     result = pipe.process_file(FIXTURES / "silence.wav", RecordingMeta(recording_id="quiet-1"))
     assert result.status == "done", result.error
     assert not orphan.exists()
-    registered = {
-        st.artifact_root / str(a["path"]) for a in st.artifacts_of("quiet-1") if a["path"]
-    }
+    registered = {st.artifact_root / str(a.path) for a in st.artifacts.of("quiet-1") if a.path}
     assert set(st.recording_dir("quiet-1").iterdir()) == registered
 
 

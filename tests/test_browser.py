@@ -152,11 +152,11 @@ def test_browser_support_views_a_redacted_call_for_a_ticket(
 
     views = [
         e
-        for e in store.audit_entries(rid)
-        if e["action"] == "view_redacted" and e["ticket"] == "SUP-4711"
+        for e in store.audit.entries(rid)
+        if e.action == "view_redacted" and e.ticket == "SUP-4711"
     ]
     assert len(views) == 1
-    assert views[0]["actor"].startswith("support:") and "browser-test" in views[0]["actor"]
+    assert views[0].actor.startswith("support:") and "browser-test" in views[0].actor
 
 
 def test_browser_pii_check_finds_a_leak() -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from redactor.auth import subject_hash
 from redactor.cli import app
 from redactor.store import open_store
 from tests.conftest import FIXTURES
@@ -71,7 +70,7 @@ def test_cli_process_bad_file_exits_2_and_stores_nothing(
     assert result.exit_code == 2
     assert problem in result.stderr and str(bad) in result.stderr
     assert "Traceback" not in result.output + result.stderr
-    assert open_store(db).list_recordings() == []
+    assert open_store(db).recordings.all() == []
 
 
 def test_cli_process_missing_path_and_empty_folder(tmp_path: Path) -> None:
@@ -94,7 +93,7 @@ def test_cli_batch_keeps_going_after_a_bad_file(tmp_path: Path) -> None:
     assert result.exit_code == 2
     lines = dict((ln.split("\t")[2], ln.split("\t")[1]) for ln in result.stdout.splitlines())
     assert lines == {str(folder / "a_silence.wav"): "done", str(folder / "b_broken.wav"): "failed"}
-    assert len(open_store(db).list_recordings()) == 1
+    assert len(open_store(db).recordings.all()) == 1
 
 
 @pytest.mark.parametrize("bad_id", ["../x", "a/b", "..", "%2e%2e", "x'; DROP TABLE recordings;--"])
@@ -106,7 +105,7 @@ def test_cli_hostile_ids_are_rejected(tmp_path: Path, bad_id: str) -> None:
         app, ["process", str(FIXTURES / "silence.wav"), "--id", bad_id, "--store", db]
     )
     assert made.exit_code == 2
-    assert open_store(db).list_recordings() == []
+    assert open_store(db).recordings.all() == []
 
 
 def test_cli_sidecar_metadata_is_read(tmp_path: Path) -> None:
@@ -121,7 +120,7 @@ def test_cli_sidecar_metadata_is_read(tmp_path: Path) -> None:
     result = runner.invoke(app, ["process", str(audio), "--store", db])
     assert result.exit_code == 0, result.stderr
     st = open_store(db)
-    row = st.recording("call-0001")
+    row = st.recordings.get("call-0001")
     assert (row.host, row.consent_training) == ("acme", True)
     with st.engine.connect() as conn:
         (part,) = conn.exec_driver_sql(
@@ -129,7 +128,7 @@ def test_cli_sidecar_metadata_is_read(tmp_path: Path) -> None:
         ).all()
     # the identifier is kept only as a keyed hash, for data-subject requests
     assert part[:3] == ("customer", 1, 1)
-    assert part[3] == subject_hash(st, "PAT@example.com ") and "pat" not in part[3]
+    assert part[3] == st.subjects.hash("PAT@example.com ") and "pat" not in part[3]
 
 
 def test_cli_help_lists_every_command_in_readme() -> None:
@@ -150,4 +149,6 @@ def test_store_tables_have_no_plaintext_pii(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     store, ids = processed
-    assert "Smith" not in repr(store) + repr(store.raw_transcript(ids["call_support.flac"]))
+    assert "Smith" not in repr(store) + repr(
+        store.recordings.raw_transcript(ids["call_support.flac"])
+    )

@@ -15,7 +15,7 @@ def test_detect_pipeline_redacts_call_support(
     processed: tuple[Store, dict[str, str]], fixture_info: dict[str, Any]
 ) -> None:
     store, ids = processed
-    red = store.redacted(ids["call_support.flac"])
+    red = store.artifacts.redacted_transcript(ids["call_support.flac"])
     text = red.text
     lowered = text.lower()
     assert "john" not in lowered and "smith" not in lowered

@@ -19,13 +19,12 @@ from redactor.dataset import (
     export_dataset,
     export_purges,
     exports,
-    exports_of,
     set_opt_out,
     set_training_consent,
 )
 from redactor.errors import InputError
 from redactor.purge import purge, verify_purge
-from redactor.store import Store
+from redactor.store import ArtifactKind, Store
 from redactor.types import TextSpan
 from tests.export_support import make_conversation
 
@@ -75,7 +74,7 @@ def test_export_writes_consented_rows_and_lineage(conversations: Store, tmp_path
         splits.setdefault(r["recording_id"], set()).add(r["split"])
         assert r["policy"] == "training" and r["operators"] == ["surrogate.v2"]
     assert all(len(v) == 1 for v in splits.values())
-    kinds = [a["kind"] for a in st.artifacts_of("rec-00")]
+    kinds = [a.kind for a in st.artifacts.of("rec-00")]
     assert kinds.count("dataset_export") == 1 and "dataset_rows" in kinds
     assert [e.status for e in exports(st)] == ["ready"]
 
@@ -96,8 +95,12 @@ def test_export_purge_rewrites_the_export_and_verify_confirms(
     export_dataset(st, tmp_path / "ds", analyzer=QUIET, rows_per_shard=25)
     export_dataset(st, tmp_path / "ds2", analyzer=QUIET)
     before = _manifest(tmp_path / "ds")
-    with st.engine.connect() as conn:
-        listed = exports_of(st, conn, "rec-03")
+    lineage = st.artifacts.of("rec-03", kind=ArtifactKind.DATASET_EXPORT, with_body=True)
+    bodies = [json.loads(a.body or b"") for a in lineage]
+    listed = sorted(
+        ({"export_id": b["export_id"], "out_dir": b["out_dir"]} for b in bodies),
+        key=lambda e: e["export_id"],
+    )
     assert [e["export_id"] for e in listed] == sorted(e.id for e in exports(st))
     old_shards = {p: p.read_bytes() for p in (tmp_path / "ds").glob("data/*/*.parquet")}
     conv = before["recordings"]["rec-03"]["conversation_id"]  # type: ignore[index]
@@ -105,7 +108,7 @@ def test_export_purge_rewrites_the_export_and_verify_confirms(
 
     receipt = purge(st, "rec-03", "host-deleted")
 
-    assert receipt["dataset-exports"] == listed, "the receipt lists the exports rewritten"
+    assert receipt.sections["dataset-exports"] == listed, "the receipt lists the exports rewritten"
     after = _manifest(tmp_path / "ds")
     rows = _rows(tmp_path / "ds")
     assert conv not in {r["conversation_id"] for r in rows}
@@ -162,7 +165,7 @@ def test_export_gate_limit_fails_and_writes_nothing(conversations: Store, tmp_pa
     assert err.value.report.dropped["digit-run"] >= 10
     assert not out.exists() and list(tmp_path.glob(".ds*")) == []
     assert exports(conversations) == []
-    assert not any(a["kind"].startswith("dataset") for a in conversations.artifacts_of("rec-00"))
+    assert not any(a.kind.startswith("dataset") for a in conversations.artifacts.of("rec-00"))
 
 
 def test_export_refuses_a_folder_that_is_not_empty(conversations: Store, tmp_path: Path) -> None:
@@ -180,7 +183,7 @@ def test_export_follows_consent_changes(conversations: Store, tmp_path: Path) ->
     export_dataset(conversations, tmp_path / "ds", analyzer=QUIET)
     recs = set(_manifest(tmp_path / "ds")["recordings"])  # type: ignore[arg-type]
     assert "rec-11" in recs and not recs & {"rec-00", "rec-01"}
-    actions = [e["action"] for e in conversations.audit_entries("rec-01")]
+    actions = [e.action for e in conversations.audit.entries("rec-01")]
     assert "participant-opt-out" in actions
 
 

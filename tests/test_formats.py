@@ -66,7 +66,7 @@ def test_formats_bad_input_clear_error_exit_2_nothing_stored(
     db = tmp_path / "r.db"
     res = runner.invoke(app, ["process", str(path), "--store", str(db)])
     assert res.exit_code == 2 and problem in res.output and str(path) in res.output
-    assert not open_store(str(db)).list_recordings()
+    assert not open_store(str(db)).recordings.all()
 
 
 def _sample() -> RedactedTranscript:

@@ -8,7 +8,6 @@ text exports.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from pathlib import Path
@@ -91,7 +90,7 @@ def test_operators_no_value_survives_any_copy(
 ) -> None:
     st, ids = redacted_imports
     rid = ids[fixture]
-    red = st.redacted(rid, op.replace(".", "_"))
+    red = st.artifacts.redacted_transcript(rid, op.replace(".", "_"))
     assert op in red.operators
     problems = [
         (where, pii["type"], form)
@@ -107,12 +106,12 @@ def test_operators_recorded_on_every_stored_artifact(
 ) -> None:
     st, ids = redacted_imports
     for rid in ids.values():
-        rows = [a for a in st.artifacts_of(rid) if a["kind"] == "redacted_transcript"]
+        rows = [a for a in st.artifacts.of(rid) if a.kind == "redacted_transcript"]
         assert len(rows) == len(OPERATORS)
         for row in rows:
-            producer = json.loads(row["producer"])
+            producer = row.producers
             assert producer[0].startswith("redactor-detect/")
-            assert producer[1] == str(row["policy"]).replace("_", ".")
+            assert producer[1] == str(row.policy).replace("_", ".")
 
 
 def test_operators_placeholder_numbering_stable_within_recording(
@@ -120,13 +119,13 @@ def test_operators_placeholder_numbering_stable_within_recording(
 ) -> None:
     """Zoom: the speaker "John Smith" and the John Smith named in a turn are one placeholder."""
     st, ids = redacted_imports
-    red = st.redacted(ids["meeting_zoom.vtt"], "placeholder_v1")
+    red = st.artifacts.redacted_transcript(ids["meeting_zoom.vtt"], "placeholder_v1")
     speakers = [s.speaker for s in red.segments]
     assert len(set(speakers)) == 2 and all(re.fullmatch(r"\[PERSON_\d\]", x) for x in speakers)
     assert speakers[0] == "[PERSON_1]"  # numbered in order of first appearance
     caller = speakers[1]
     assert f"this is {caller}" in red.segments[1].text
-    again = st.redacted(ids["meeting_zoom.vtt"], "placeholder_v1")
+    again = st.artifacts.redacted_transcript(ids["meeting_zoom.vtt"], "placeholder_v1")
     assert [s.text for s in again.segments] == [s.text for s in red.segments]
 
 
@@ -147,6 +146,6 @@ def test_operators_pseudonyms_stable_across_host_recordings_not_across_hosts(
         src.write_text(src.read_text() + f"\nNOTE {rid}\n")  # a different file each time
         result = pipeline.process_file(src, RecordingMeta(host=host, recording_id=rid))
         assert result.status == "done", result.error
-        tokens[rid] = st.redacted(rid, "pseudonym_v1").segments[1].speaker
+        tokens[rid] = st.artifacts.redacted_transcript(rid, "pseudonym_v1").segments[1].speaker
     assert re.fullmatch(r"\[PERSON:[0-9a-f]{12}\]", tokens["a1"])
     assert tokens["a1"] == tokens["a2"] != tokens["g1"]

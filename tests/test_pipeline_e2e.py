@@ -32,7 +32,7 @@ def test_pipeline_redacts_name_phone_card_everywhere(
     processed: tuple[Store, dict[str, str]], fixture_info: dict[str, Any], name: str, fmt: str
 ) -> None:
     store, ids = processed
-    red = store.redacted(ids[name])
+    red = store.artifacts.redacted_transcript(ids[name])
     out = render(red, ids[name], fmt)
     words = " ".join(w.text for s in red.segments for w in s.words)
     assert red.segments, "a call transcribes to something"
@@ -46,27 +46,27 @@ def test_pipeline_raw_transcript_is_kept_apart_and_encrypted(
 ) -> None:
     store, ids = processed
     rid = ids["call_support.flac"]
-    raw = store.raw_transcript(rid)
+    raw = store.recordings.raw_transcript(rid)
     assert "Smith" in raw.text  # the raw copy is the unredacted one (encrypted at rest)
     with store.engine.connect() as conn:
         blob = conn.exec_driver_sql(
             "SELECT ciphertext FROM raw_transcripts WHERE recording_id = ?", (rid,)
         ).scalar_one()
     assert b"Smith" not in bytes(blob)
-    kinds = {a["kind"] for a in store.artifacts_of(rid)}
+    kinds = {a.kind for a in store.artifacts.of(rid)}
     assert {"raw_transcript", "redacted_transcript"} <= kinds
 
 
 def test_pipeline_silence_gives_empty_transcript(processed: tuple[Store, dict[str, str]]) -> None:
     store, ids = processed
-    assert store.redacted(ids["silence.wav"]).segments == ()
+    assert store.artifacts.redacted_transcript(ids["silence.wav"]).segments == ()
 
 
 def test_pipeline_stereo_has_one_speaker_per_channel(
     processed: tuple[Store, dict[str, str]],
 ) -> None:
     store, ids = processed
-    red = store.redacted(ids["call_stereo.flac"])
+    red = store.artifacts.redacted_transcript(ids["call_stereo.flac"])
     assert {s.speaker for s in red.segments} == {"agent", "customer"}
     starts = [s.start_s for s in red.segments]
     assert starts == sorted(starts), "segments interleaved by time"
@@ -76,7 +76,7 @@ def test_pipeline_word_times_are_inside_the_recording(
     processed: tuple[Store, dict[str, str]],
 ) -> None:
     store, ids = processed
-    red = store.redacted(ids["call_support.flac"])
+    red = store.artifacts.redacted_transcript(ids["call_support.flac"])
     for seg in red.segments:
         for w in seg.words:
             assert 0 <= w.start_s <= w.end_s <= red.duration_s + 0.01

@@ -70,7 +70,7 @@ def test_policy_dir_adds_policies(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def _nothing_stored(db: Path) -> bool:
-    return not db.exists() or not open_store(str(db)).list_recordings()
+    return not db.exists() or not open_store(str(db)).recordings.all()
 
 
 def test_policy_cli_unknown_policy_exit_2_nothing_stored(tmp_path: Path) -> None:
@@ -123,5 +123,5 @@ def test_policy_reveal_admin_only_and_audited(tmp_path: Path) -> None:
     assert "[ENC:" not in ok.output
     assert "robert.brown@example.com" in ok.output  # the authorised path shows values
     st = open_store(db)
-    actions = [(e["action"], e["actor"], e["ticket"]) for e in st.audit_entries("m1")]
+    actions = [(e.action, e.actor, e.ticket) for e in st.audit.entries("m1")]
     assert ("reveal-denied", "bob", "T-1") in actions and ("reveal", "alice", "T-2") in actions

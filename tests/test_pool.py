@@ -79,10 +79,10 @@ def test_pool_cli_batch_with_corrupt_file_then_resume(batch_dir: Path, tmp_path:
     assert "3 done, 0 skipped, 1 failed" in first.stderr
 
     store = open_store(db)
-    phone = store.redacted(rows["a_phone.wav"][0], "support")
+    phone = store.artifacts.redacted_transcript(rows["a_phone.wav"][0], "support")
     text = " ".join(seg.text for seg in phone.segments)
     assert "6465552819" not in digits(text)
-    assert len(store.list_recordings()) == 3
+    assert len(store.recordings.all()) == 3
 
     again = runner.invoke(app, args)
     statuses = {name: status for name, (_, status) in _lines(again.stdout).items()}
@@ -147,7 +147,7 @@ def test_pool_worker_death_fails_only_its_file_and_stores_nothing(
     }
     assert by_name["b_silence.wav"].error == f"{files[1]}: worker process died while processing"
     store = open_store(db)
-    assert len(store.list_recordings()) == 2  # nothing of the dead file
+    assert len(store.recordings.all()) == 2  # nothing of the dead file
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,7 @@ import pytest
 from redactor.errors import InputError, NotFoundError, PurgedError
 from redactor.purge import FAULT_POINTS, PurgeHook, purge, register_purge_hook, verify_purge
 from redactor.purge import unregister_purge_hook as unregister
-from redactor.store import Store
-from redactor.store.lineage import ArtifactRef
+from redactor.store import ArtifactRef, Store
 from tests.synthetic import SECRET, make_recording, marker
 
 
@@ -35,15 +34,15 @@ def test_purge_removes_every_artifact_and_keeps_the_rest(
     exports = tmp_path / "exports"
     make_recording(backend_store, "rec-a", export_dir=exports)
     make_recording(backend_store, "rec-b", export_dir=exports)
-    kinds_b = sorted(a["kind"] for a in backend_store.artifacts_of("rec-b"))
+    kinds_b = sorted(a.kind for a in backend_store.artifacts.of("rec-b"))
 
-    receipt = purge(backend_store, "rec-a", "host-deleted")
+    receipt = purge(backend_store, "rec-a", "host-deleted").as_dict()
 
     assert verify_purge(backend_store, "rec-a") == []
     assert not (exports / "rec-a.jsonl").exists()
     assert not backend_store.recording_dir("rec-a").exists()
-    assert sorted(a["kind"] for a in backend_store.artifacts_of("rec-b")) == kinds_b
-    assert backend_store.raw_transcript("rec-b").segments[0].text.startswith("my name")
+    assert sorted(a.kind for a in backend_store.artifacts.of("rec-b")) == kinds_b
+    assert backend_store.recordings.raw_transcript("rec-b").segments[0].text.startswith("my name")
     assert (exports / "rec-b.jsonl").exists()
     assert receipt["counts"] == {
         "data_key": 1,
@@ -65,7 +64,8 @@ def test_purge_second_call_returns_the_same_receipt(backend_store: Store) -> Non
     make_recording(backend_store, "rec-a")
     first = purge(backend_store, "rec-a", "subject-request")
     assert purge(backend_store, "rec-a", "retention") == first
-    assert backend_store.tombstone_receipt("rec-a") == first
+    tomb = backend_store.purges.tombstone("rec-a")
+    assert tomb is not None and tomb.receipt == first
 
 
 def test_purge_refuses_late_writes(backend_store: Store) -> None:
@@ -88,7 +88,7 @@ def test_purge_refuses_late_writes(backend_store: Store) -> None:
 
 def test_purge_unknown_id_is_tombstoned_so_it_cannot_arrive_later(backend_store: Store) -> None:
     receipt = purge(backend_store, "rec-in-flight", "host-deleted")
-    assert receipt["stored"] is False and receipt["counts"] == {}
+    assert receipt.stored is False and receipt.counts == {}
     with pytest.raises(PurgedError):
         make_recording(backend_store, "rec-in-flight")
     assert verify_purge(backend_store, "rec-in-flight") == []
@@ -129,9 +129,9 @@ def test_purge_fault_at_each_step_then_rerun_completes(
             make_recording(backend_store, "rec-a")
     receipt = purge(backend_store, "rec-a", "host-deleted")
     assert verify_purge(backend_store, "rec-a") == []
-    assert receipt["counts"]["redacted_audio"] == 1
+    assert receipt.counts["redacted_audio"] == 1
     assert purge(backend_store, "rec-a", "host-deleted") == receipt
-    assert len(backend_store.artifacts_of("rec-b")) == 5
+    assert len(backend_store.artifacts.of("rec-b")) == 5
 
 
 _KILL_SCRIPT = """
@@ -170,12 +170,12 @@ def test_purge_killed_at_a_step_then_rerun_completes(
         timeout=120,
     )
     assert done.returncode == 137, done.stderr[-2000:]
-    job = backend_store.purge_job("rec-a")
+    job = backend_store.purges.job("rec-a")
     assert job is not None and job.status == "running"
     assert verify_purge(backend_store, "rec-a") != []
     purge(backend_store, "rec-a", "host-deleted")
     assert verify_purge(backend_store, "rec-a") == []
-    assert len(backend_store.artifacts_of("rec-b")) == 4
+    assert len(backend_store.artifacts.of("rec-b")) == 4
 
 
 def test_purge_hooks_own_their_kinds_and_are_verified(backend_store: Store, tmp_path: Path) -> None:

@@ -68,7 +68,9 @@ def test_purge_cli_reingest_of_a_purged_recording_is_refused(
         assert again.exit_code == 2
         assert "\trefused\t" in again.stdout
         assert "was purged; re-ingest refused (use --allow-purged to force)" in again.output
-    assert not backend_store.has_recording("mtg-1") and not backend_store.has_recording("mtg-2")
+    assert not backend_store.recordings.exists("mtg-1") and not backend_store.recordings.exists(
+        "mtg-2"
+    )
     assert _run(backend_store, "verify-purge", "mtg-1").exit_code == 0
     forced = _run(backend_store, "process", str(src), "--id", "mtg-1", "--allow-purged")
     assert forced.exit_code == 0 and "\tdone\t" in forced.stdout

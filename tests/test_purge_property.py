@@ -24,10 +24,7 @@ IDS = st.lists(
 
 
 def _state(store: Store, rid: str) -> dict[str, Any]:
-    arts = sorted(
-        (a["id"], a["kind"], a["derived_from"], a["path"], a["sha256"])
-        for a in store.artifacts_of(rid)
-    )
+    arts = sorted((a.id, a.kind, a.derived_from, a.path, a.sha256) for a in store.artifacts.of(rid))
     files = {
         str(p.relative_to(store.artifact_root)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in store.recording_dir(rid).rglob("*")
@@ -36,9 +33,9 @@ def _state(store: Store, rid: str) -> dict[str, Any]:
     return {
         "artifacts": arts,
         "files": files,
-        "raw": store.raw_transcript(rid).text,
-        "redacted": store.redacted(rid).text,
-        "detections": store.detections(rid),
+        "raw": store.recordings.raw_transcript(rid).text,
+        "redacted": store.artifacts.redacted_transcript(rid).text,
+        "detections": store.recordings.detections(rid),
     }
 
 

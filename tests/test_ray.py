@@ -71,7 +71,7 @@ def test_ray_executor_processes_fixture_and_fails_corrupt_file(
     store = open_store(db)
     rid = by_path[audio].recording_id
     assert rid is not None
-    red = store.redacted(rid, "support")
+    red = store.artifacts.redacted_transcript(rid, "support")
     assert red.segments, "the phone call transcribes to something"
     assert "6465552819" not in digits(" ".join(s.text for s in red.segments))
-    assert [r.id for r in store.list_recordings()] == [rid]
+    assert [r.id for r in store.recordings.all()] == [rid]

@@ -41,14 +41,14 @@ def _three(st: Store) -> None:
 
 def test_retention_host_setting_wins_over_the_default(backend_store: Store) -> None:
     _three(backend_store)
-    backend_store.set_retention("globex", 60, "purge")  # keeps its 40-day-old call
-    backend_store.set_retention("acme", 1, "anonymize")
+    backend_store.retention.set("globex", 60, "purge")  # keeps its 40-day-old call
+    backend_store.retention.set("acme", 1, "anonymize")
     plan = plan_retention(backend_store, older_than=timedelta(days=30), now=NOW)
     assert [(d.recording_id, d.action, d.rule) for d in plan] == [
         ("old-acme", "anonymize", "host"),
         ("new-acme", "anonymize", "host"),
     ]
-    backend_store.clear_retention("globex")
+    backend_store.retention.clear("globex")
     plan = plan_retention(backend_store, older_than=timedelta(days=30), now=NOW)
     assert ("old-globex", "purge", "default") in [(d.recording_id, d.action, d.rule) for d in plan]
 
@@ -60,21 +60,21 @@ def test_retention_purge_action_purges_with_reason_retention(backend_store: Stor
     assert {r["id"] for r in results} == {"old-acme", "old-globex"}
     assert all(r["receipt"]["reason"] == "retention" for r in results)
     assert verify_purge(backend_store, "old-acme") == []
-    assert backend_store.has_recording("new-acme")
+    assert backend_store.recordings.exists("new-acme")
 
 
 def test_retention_anonymize_keeps_redacted_and_destroys_raw(backend_store: Store) -> None:
     make_recording(backend_store, "rec-a")
-    kinds = sorted(a["kind"] for a in backend_store.artifacts_of("rec-a"))
+    kinds = sorted(a.kind for a in backend_store.artifacts.of("rec-a"))
     counts = anonymize(backend_store, "rec-a")
     assert counts == {"data_key": 1, "raw_transcript": 1}
     with pytest.raises(NotFoundError, match="purged or anonymized"):
-        backend_store.raw_transcript("rec-a")
-    left = sorted(a["kind"] for a in backend_store.artifacts_of("rec-a"))
+        backend_store.recordings.raw_transcript("rec-a")
+    left = sorted(a.kind for a in backend_store.artifacts.of("rec-a"))
     assert left == [k for k in kinds if k != "raw_transcript"]
-    assert all(a["data_category"] != "raw" for a in backend_store.artifacts_of("rec-a"))
-    assert backend_store.redacted("rec-a").segments
-    assert backend_store.recording("rec-a").status == "anonymized"
+    assert all(a.data_category != "raw" for a in backend_store.artifacts.of("rec-a"))
+    assert backend_store.artifacts.redacted_transcript("rec-a").segments
+    assert backend_store.recordings.get("rec-a").status == "anonymized"
     assert anonymize(backend_store, "rec-a") == {}  # idempotent
     plan = plan_retention(
         backend_store, older_than=timedelta(0), action="anonymize", now=NOW + timedelta(days=9999)
@@ -92,7 +92,7 @@ def test_retention_cli_dry_run_then_run(backend_store: Store, tmp_path: Path) ->
     )
     assert dry.exit_code == 0, dry.output
     assert {ln.split("\t")[0] for ln in dry.stdout.splitlines()} >= {"old-acme", "old-globex"}
-    assert backend_store.has_recording("old-acme")
+    assert backend_store.recordings.exists("old-acme")
     setting = runner.invoke(
         app,
         ["retention", "set", "acme", "--older-than", "4w", "--action", "anonymize", "--store", loc],
@@ -104,7 +104,7 @@ def test_retention_cli_dry_run_then_run(backend_store: Store, tmp_path: Path) ->
     run = runner.invoke(app, ["retention", "--older-than", "1h", "--store", loc], env=env)
     assert run.exit_code == 0, run.output
     assert "old-globex\tpurge\tglobex\tdefault" in run.stdout
-    assert backend_store.recording("old-acme").status == "anonymized"
+    assert backend_store.recordings.get("old-acme").status == "anonymized"
     assert verify_purge(backend_store, "old-globex") == []
     bad = runner.invoke(app, ["retention", "--store", loc, "--older-than", "soon"], env=env)
     assert bad.exit_code == 2

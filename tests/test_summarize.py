@@ -54,11 +54,11 @@ def test_summarize_fixture_call_has_no_pii_and_is_inferred(
         assert set(parts) <= set(SUMMARY_KINDS) and "summary" in parts
         assert parts["summary"]["items"], "a real call gets a non-empty summary"
         red_id = next(
-            a["id"]
-            for a in st.artifacts_of(rid)
-            if a["kind"] == "redacted_transcript" and a["policy"] == "support"
+            a.id
+            for a in st.artifacts.of(rid)
+            if a.kind == "redacted_transcript" and a.policy == "support"
         )
-        n_segments = len(st.redacted(rid, "support").segments)
+        n_segments = len(st.artifacts.redacted_transcript(rid, "support").segments)
         text = ""
         for part in parts.values():
             assert part["data_category"] == "inferred" and part["derived_from"] == red_id
@@ -66,8 +66,8 @@ def test_summarize_fixture_call_has_no_pii_and_is_inferred(
             for item in part["items"]:
                 assert item["evidence"] and all(0 <= e < n_segments for e in item["evidence"])
                 text += item["text"] + "\n"
-        rows = [a for a in st.artifacts_of(rid) if a["kind"] in SUMMARY_KINDS]
-        assert rows and all(a["data_category"] == "inferred" for a in rows)
+        rows = [a for a in st.artifacts.of(rid) if a.kind in SUMMARY_KINDS]
+        assert rows and all(a.data_category == "inferred" for a in rows)
         lowered = text.lower()
         for pii in fixture_info[name]["pii"]:
             assert pii["value"].lower() not in lowered, pii["type"]
@@ -80,7 +80,7 @@ def test_summarize_fixture_call_has_no_pii_and_is_inferred(
 
 def test_summarize_rejects_a_raw_transcript(processed: tuple[Store, dict[str, str]]) -> None:
     st, ids = processed
-    raw = st.raw_transcript(ids["call_support.flac"])
+    raw = st.recordings.raw_transcript(ids["call_support.flac"])
     with pytest.raises(TypeError, match="RedactedTranscript only"):
         ExtractiveSummarizer().summarize(raw)  # type: ignore[arg-type]
 
@@ -113,19 +113,19 @@ def test_summarize_scanner_skips_flagged_candidates() -> None:
     assert s.summary
 
 
-def test_summarize_store_refuses_a_part_with_a_detection(store: Store) -> None:
+def test_summarize_store_refuses_a_part_with_a_detection(memory_store: Store) -> None:
     """Real detector: a part that reads as personal data out of context is not stored."""
-    make_recording(store, "rec-a")
+    make_recording(memory_store, "rec-a")
     red_id = next(
-        a["id"] for a in store.artifacts_of("rec-a") if a["kind"] == "redacted_transcript"
+        a.id for a in memory_store.artifacts.of("rec-a") if a.kind == "redacted_transcript"
     )
     item = SummaryItem("Call [PERSON_1] back about the order.", (0,))
     leaky = SummaryItem("Call Zeb Quackenbush back at zeb.q@example.org.", (0,))
     summary = Summary("redactor-summarize/extractive.v1", "support", (item,), (), (leaky,))
-    refused = store_summary(store, "rec-a", summary, scanner=Detector(), derived_from=red_id)
+    refused = store_summary(memory_store, "rec-a", summary, scanner=Detector(), derived_from=red_id)
     assert "action_items" in refused and "EMAIL_ADDRESS" in refused["action_items"]
     assert "summary" not in refused
-    stored = load_summary(store, "rec-a")
+    stored = load_summary(memory_store, "rec-a")
     assert "action_items" not in stored
     assert stored["summary"]["items"][0]["text"].startswith("Call [PERSON_1]")
 

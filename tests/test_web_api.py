@@ -49,10 +49,10 @@ def test_api_support_view_needs_a_ticket_and_is_audited(web: Web) -> None:
     body = r.json()
     assert marker("rec-a1") in body["transcript"]["segments"][0]["text"]
     assert body["summaries"][0]["label"] == "inferred"
-    views = [e for e in web.store.audit_entries("rec-a1") if e["action"] == "view_redacted"]
+    views = [e for e in web.store.audit.entries("rec-a1") if e.action == "view_redacted"]
     assert len(views) == 1
-    assert views[0]["ticket"] == "SUP-42"
-    assert views[0]["actor"].startswith("support:")
+    assert views[0].ticket == "SUP-42"
+    assert views[0].actor.startswith("support:")
 
 
 @pytest.mark.parametrize("ticket", ["", "has space", "x" * 65, "<script>", "SUP-1;DROP"])
@@ -61,7 +61,7 @@ def test_api_bad_ticket_is_refused(web: Web, ticket: str) -> None:
         "/api/recordings/rec-a1", params={"ticket": ticket}, headers=web.auth("support")
     )
     assert r.status_code in (400, 422)
-    assert not [e for e in web.store.audit_entries("rec-a1") if e["action"] == "view_redacted"]
+    assert not [e for e in web.store.audit.entries("rec-a1") if e.action == "view_redacted"]
 
 
 @pytest.mark.parametrize(
@@ -103,13 +103,13 @@ def test_api_host_sets_consent_and_deletes_its_recording(web: Web) -> None:
     h = web.auth("acme")
     r = web.client.put("/api/recordings/rec-a1/consent", json={"consent_training": True}, headers=h)
     assert r.status_code == 200
-    assert web.store.recording("rec-a1").consent_training is True
+    assert web.store.recordings.get("rec-a1").consent_training is True
     r = web.client.delete("/api/recordings/rec-a1", headers=h)
     assert r.status_code == 200
     assert r.json()["receipt"]["reason"] == "host-deleted"
     assert verify_purge(web.store, "rec-a1") == []
     assert web.client.get("/api/recordings/rec-a1", headers=h).status_code == 404
-    assert web.store.has_recording("rec-a2")
+    assert web.store.recordings.exists("rec-a2")
 
 
 def test_api_admin_manages_tokens(web: Web) -> None:

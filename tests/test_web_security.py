@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from redactor.store import schema as s
-from redactor.store.core import now
+from redactor.store.db import now
 from tests.synthetic import SECRET
 from tests.web_support import Web, make_web
 
@@ -47,7 +47,7 @@ def test_security_support_token_is_forbidden(web: Web, method: str, path: str) -
     r = web.client.request(method, path, headers=web.auth("support"), json={})
     assert r.status_code == 403
     assert SECRET not in r.text
-    assert web.store.has_recording("rec-a1")
+    assert web.store.recordings.exists("rec-a1")
 
 
 @pytest.mark.parametrize("who", ["support", "acme"])
@@ -58,7 +58,7 @@ def test_security_raw_endpoint_is_admin_only(web: Web, who: str) -> None:
     assert r.status_code == 200
     assert SECRET in r.text  # the one place raw text exists, and it is audited
     assert r.headers["cache-control"] == "no-store"
-    actions = [e["action"] for e in web.store.audit_entries("rec-a1")]
+    actions = [e.action for e in web.store.audit.entries("rec-a1")]
     assert "reveal_raw" in actions
 
 
@@ -84,8 +84,8 @@ def test_security_host_cannot_see_another_hosts_recording(
     )
     assert missing.status_code == 404
     assert r.json() == {"error": "recording rec-g1: not found"}
-    assert web.store.has_recording("rec-g1")
-    assert web.store.recording("rec-g1").consent_training is False
+    assert web.store.recordings.exists("rec-g1")
+    assert web.store.recordings.get("rec-g1").consent_training is False
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
-from redactor.auth import subject_hash
 from redactor.purge import verify_purge
 from redactor.store import schema as s
 from redactor.web.subjects import neutralize
@@ -22,7 +21,7 @@ EMAIL = "subject@example.com"
 @pytest.fixture
 def web(tmp_path: Path) -> Web:
     w = make_web(tmp_path)
-    digest = subject_hash(w.store, EMAIL)
+    digest = w.store.subjects.hash(EMAIL)
     with w.store.begin() as conn:
         for rid in ("rec-a1", "rec-g1"):  # the same person on two hosts' calls
             conn.execute(
@@ -52,8 +51,8 @@ def test_subjects_neutralize(cell: str, expected: str) -> None:
 
 
 def test_subjects_hash_is_keyed_and_normalised(web: Web) -> None:
-    digest = subject_hash(web.store, EMAIL)
-    assert subject_hash(web.store, "  Subject@Example.com ") == digest
+    digest = web.store.subjects.hash(EMAIL)
+    assert web.store.subjects.hash("  Subject@Example.com ") == digest
     assert EMAIL not in digest
     import hashlib
 
@@ -121,15 +120,16 @@ def test_subjects_delete_purges_only_that_hosts_recordings(web: Web) -> None:
     assert r.json()["purged"] == 1
     assert r.json()["receipts"][0]["reason"] == "subject-request"
     assert verify_purge(web.store, "rec-a1") == []
-    assert web.store.has_recording("rec-a2")
-    assert web.store.has_recording("rec-g1")
-    assert EMAIL not in str(web.store.audit_entries())
+    assert web.store.recordings.exists("rec-a2")
+    assert web.store.recordings.exists("rec-g1")
+    assert EMAIL not in str(web.store.audit.entries())
 
 
 def test_subjects_hash_inside_a_writers_transaction_matches(tmp_path: Path) -> None:
     from redactor.store import open_store
+    from redactor.store.subjects import subject_hash_in
 
     store = open_store(str(tmp_path / "r.db"))
     with store.begin() as conn:  # first use, inside a writer's transaction (SQLite: one writer)
-        inside = subject_hash(store, EMAIL, conn=conn)
-    assert subject_hash(store, EMAIL) == inside
+        inside = subject_hash_in(conn, EMAIL)
+    assert store.subjects.hash(EMAIL) == inside

@@ -52,9 +52,9 @@ def test_webhook_purges_in_the_background_with_a_receipt_by_event_id(web: Web) -
     assert r.status_code == 202
     assert r.json()["status"] == "accepted"
     # TestClient runs background tasks before it returns: the purge has finished.
-    assert not web.store.has_recording("rec-a1")
+    assert not web.store.recordings.exists("rec-a1")
     assert verify_purge(web.store, "rec-a1") == []
-    assert web.store.has_recording("rec-a2")
+    assert web.store.recordings.exists("rec-a2")
     r = web.client.get("/api/webhook-events/evt-1", headers=web.auth("acme"))
     assert r.status_code == 200
     event = r.json()
@@ -71,10 +71,10 @@ def test_webhook_replay_is_a_no_op(web: Web) -> None:
     body = body_for("rec-a1")
     headers = signed(web.tokens["acme_secret"], body)
     assert web.client.post(URL, content=body, headers=headers).status_code == 202
-    audit_before = len(web.store.audit_entries())
+    audit_before = len(web.store.audit.entries())
     r = web.client.post(URL, content=body, headers=headers)
     assert (r.status_code, r.json()["status"]) == (200, "duplicate")
-    assert len(web.store.audit_entries()) == audit_before
+    assert len(web.store.audit.entries()) == audit_before
     assert events(web) == 1
 
 
@@ -137,8 +137,8 @@ def test_webhook_rejects_and_purges_nothing(web: Web, case: str, expected: int) 
         content = iter([big[:MAX_BODY], big[MAX_BODY:]])  # chunked: no Content-Length
     r = web.client.post(URL, content=content, headers=headers)  # type: ignore[arg-type]
     assert r.status_code == expected
-    assert web.store.has_recording("rec-a1")
-    assert web.store.has_recording("rec-a2")
+    assert web.store.recordings.exists("rec-a1")
+    assert web.store.recordings.exists("rec-a2")
     assert events(web) == 0
 
 
@@ -147,7 +147,7 @@ def test_webhook_cannot_purge_another_hosts_recording(web: Web) -> None:
     r = web.client.post(URL, content=body, headers=signed(web.tokens["acme_secret"], body))
     assert r.status_code == 202
     assert r.json()["status"] == "not_found"
-    assert web.store.has_recording("rec-g1")
+    assert web.store.recordings.exists("rec-g1")
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from redactor.auth import create_token
-from redactor.store import Store, open_store
+from redactor.store import MEMORY, Store, open_store
 from redactor.web import create_app
 from tests.synthetic import make_recording
 
@@ -24,7 +24,8 @@ class Web:
 
 
 def make_web(tmp_path: Path) -> Web:
-    store = open_store(str(tmp_path / "store" / "redactor.db"))
+    # In memory: the web tests are about access and views, not about the database on disk.
+    store = open_store(MEMORY, artifact_root=tmp_path / "store" / "artifacts")
     make_recording(store, "rec-a1", host="acme")
     make_recording(store, "rec-a2", host="acme")
     make_recording(store, "rec-g1", host="globex")

@@ -42,8 +42,8 @@ def purge(
     """
     validate_id(recording_id)
     receipt = purge_recording(open_store(store), recording_id, reason.value, actor="cli")
-    typer.echo(json.dumps(receipt, indent=2, sort_keys=True))
-    if not receipt.get("stored", True):
+    typer.echo(json.dumps(receipt.as_dict(), indent=2, sort_keys=True))
+    if not receipt.stored:
         err_console.print(
             f"note: nothing was stored under {recording_id}; it is tombstoned all the same",
             markup=False,
@@ -97,7 +97,7 @@ def retention(
         return
     st = open_store(store)
     age = parse_age(older_than) if older_than else None
-    if age is None and not st.retention_settings():
+    if age is None and not st.retention.settings():
         raise InputError("retention: give --older-than, or set a host's retention first")
     if host is not None:
         validate_id(host, "host id")
@@ -124,13 +124,13 @@ def retention_set(
     days = parse_age(older_than).days
     if days < 1:
         raise InputError("--older-than: a host setting needs at least one day")
-    open_store(store).set_retention(host, days, check_action(action.value))
+    open_store(store).retention.set(host, days, check_action(action.value))
 
 
 @retention_app.command("show")
 def retention_show(store: StoreOpt = None) -> None:
     """List the per-host settings: <host> TAB <days> TAB <action>."""
-    for s in open_store(store).retention_settings().values():
+    for s in open_store(store).retention.settings().values():
         typer.echo(f"{s.host}\t{s.older_than_days}d\t{s.action}")
 
 
@@ -140,5 +140,5 @@ def retention_clear(
 ) -> None:
     """Remove a host's own setting (the defaults apply again)."""
     validate_id(host, "host id")
-    if not open_store(store).clear_retention(host):
+    if not open_store(store).retention.clear(host):
         raise InputError(f"retention: host {host} has no setting")

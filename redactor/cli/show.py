@@ -48,11 +48,11 @@ def show(
         return
     if policy is None:
         try:
-            redacted = st.redacted(recording_id, "support")
+            redacted = st.artifacts.redacted_transcript(recording_id, "support")
         except NotFoundError:
-            redacted = st.redacted(recording_id)
+            redacted = st.artifacts.redacted_transcript(recording_id)
     else:
-        redacted = st.redacted(recording_id, policy)
+        redacted = st.artifacts.redacted_transcript(recording_id, policy)
     typer.echo(render(redacted, recording_id, fmt.value), nl=False)
 
 
@@ -63,7 +63,7 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
 ) -> None:
     """One line per stored recording: id, host, status, kind, duration, created (tab-separated)."""
-    for r in open_store(store).list_recordings(host=host):
+    for r in open_store(store).recordings.all(host=host):
         row = {
             "id": r.id,
             "host": r.host,

@@ -1,7 +1,7 @@
 """AI-training datasets from consented, redacted transcripts (``redactor export-dataset``).
 
-Importing this package registers the dataset purge hook, so that purging a recording rewrites
-every export it is in and ``verify-purge`` checks the exports too.
+``redactor.purge`` lists the dataset purge hook (``propagate``) among its built-in hooks, so
+that purging a recording rewrites every export it is in and ``verify-purge`` checks them too.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from redactor.dataset.export import (
     split_of,
 )
 from redactor.dataset.gate import DIGIT_RUN_MIN, GATE_MIN_SCORE, Gate
-from redactor.dataset.propagate import export_purges, purge_exports, verify_exports
+from redactor.dataset.propagate import DATASET_KINDS, export_purges
 from redactor.dataset.registry import exports, exports_of
-from redactor.purge import PurgeHook, register_purge_hook
 
 __all__ = [
     "DATASET_KINDS",
@@ -36,15 +35,3 @@ __all__ = [
     "set_training_consent",
     "split_of",
 ]
-
-DATASET_KINDS = frozenset({"dataset_export", "dataset_rows"})
-
-register_purge_hook(
-    PurgeHook(
-        name="dataset-exports",
-        kinds=DATASET_KINDS,
-        purge=purge_exports,
-        verify=verify_exports,
-        describe=exports_of,
-    )
-)

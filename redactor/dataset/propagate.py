@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
-from sqlalchemy import delete, insert, select
 
 from redactor.dataset import registry
 from redactor.dataset.files import (
@@ -38,10 +37,12 @@ from redactor.dataset.files import (
 )
 from redactor.dataset.rows import conversation_id
 from redactor.store import Store
-from redactor.store import schema as s
-from redactor.store.lineage import ArtifactRef
+from redactor.store.records import ArtifactKind, ArtifactRef
 
-__all__ = ["export_purges", "purge_exports", "remove_recording", "verify_exports"]
+__all__ = ["DATASET_KINDS", "export_purges", "purge_exports", "remove_recording", "verify_exports"]
+
+# The artifact kinds the dataset purge hook owns: their "files" are shared shards it rewrites.
+DATASET_KINDS = frozenset({ArtifactKind.DATASET_EXPORT, ArtifactKind.DATASET_ROWS})
 
 
 @contextmanager
@@ -139,22 +140,8 @@ def _record(
     removed: int,
     manifest: dict[str, Any],
 ) -> None:
-    t = s.dataset_export_purges
-    with store.begin() as conn:
-        conn.execute(
-            delete(t).where(t.c.purged_recording == recording_id, t.c.export_id == export_id)
-        )
-        conn.execute(
-            insert(t).values(
-                purged_recording=recording_id,
-                export_id=export_id,
-                version=version,
-                rows_removed=removed,
-                at=datetime.now(UTC),
-            )
-        )
-    registry.update_export(
-        store,
+    store.datasets.record_purge(export_id, recording_id, version=version, rows_removed=removed)
+    store.datasets.update(
         export_id,
         version=version,
         rows=int(manifest["rows"]),
@@ -170,23 +157,7 @@ def purge_exports(store: Store, recording_id: str, refs: Sequence[ArtifactRef] =
 
 def export_purges(store: Store, recording_id: str) -> list[dict[str, Any]]:
     """The exports a purge of this recording rewrote: id, folder, new version, rows removed."""
-    t, e = s.dataset_export_purges, s.dataset_exports
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(t.c.export_id, t.c.version, t.c.rows_removed, e.c.out_dir)
-            .join(e, e.c.id == t.c.export_id, isouter=True)
-            .where(t.c.purged_recording == recording_id)
-            .order_by(t.c.export_id)
-        ).all()
-    return [
-        {
-            "export_id": r.export_id,
-            "out_dir": r.out_dir,
-            "dataset_version": r.version,
-            "rows_removed": r.rows_removed,
-        }
-        for r in rows
-    ]
+    return [p.as_dict() for p in store.datasets.purges_of(recording_id)]
 
 
 def verify_exports(store: Store, recording_id: str, refs: Sequence[ArtifactRef] = ()) -> list[str]:

@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, delete, insert, select, update
-
 from redactor.store import Store
-from redactor.store import schema as s
-from redactor.store.lineage import new_artifact_id, sha256_bytes
+from redactor.store.purges import PurgePlan
+from redactor.store.records import (
+    ArtifactKind,
+    DataCategory,
+    DatasetExport,
+    ExportStatus,
+    NewArtifact,
+)
 
 if TYPE_CHECKING:
     from redactor.dataset.export import ExportReport
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
 __all__ = ["ExportEntry", "RecordingLineage", "exports", "exports_of", "publish"]
 
 PRODUCER = "redactor-dataset/v1"
+
+ExportEntry = DatasetExport  # the registry row, as the dataset package has always named it
 
 
 @dataclass
@@ -43,65 +47,26 @@ class RecordingLineage:
     files: dict[str, list[str]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class ExportEntry:
-    id: str
-    out_dir: Path
-    policy: str
-    version: int
-    status: str
-    rows: int
-    recordings: int
-
-
-def exports(store: Store) -> list[ExportEntry]:
+def exports(store: Store) -> list[DatasetExport]:
     """Every registered export, oldest first."""
-    t = s.dataset_exports
-    with store.engine.connect() as conn:
-        rows = conn.execute(select(t).order_by(t.c.created_at, t.c.id)).all()
-    return [
-        ExportEntry(r.id, Path(r.out_dir), r.policy, r.version, r.status, r.rows, r.recordings)
-        for r in rows
-    ]
+    return store.datasets.exports()
 
 
-def exports_of(store: Store, conn: Connection, recording_id: str) -> list[dict[str, str]]:
+def exports_of(plan: PurgePlan) -> list[dict[str, str]]:
     """The exports a recording is in, from its lineage: for a purge receipt (fixed at plan)."""
-    q = select(s.artifacts.c.body).where(
-        s.artifacts.c.recording_id == recording_id, s.artifacts.c.kind == "dataset_export"
-    )
     found = {}
-    for (body,) in conn.execute(q):
-        data = json.loads(bytes(body))
+    for body in plan.bodies(ArtifactKind.DATASET_EXPORT):
+        data = json.loads(body)
         found[data["export_id"]] = {"export_id": data["export_id"], "out_dir": data["out_dir"]}
     return [found[k] for k in sorted(found)]
 
 
-def update_export(store: Store, export_id: str, **values: Any) -> None:
-    t = s.dataset_exports
-    with store.begin() as conn:
-        conn.execute(
-            update(t).where(t.c.id == export_id).values(updated_at=datetime.now(UTC), **values)
-        )
-
-
 def _artifact(
-    rid: str, kind: str, derived_from: str, producer: list[str], body: dict[str, Any]
-) -> dict[str, Any]:
+    kind: ArtifactKind, derived_from: str, producer: list[str], body: dict[str, Any]
+) -> NewArtifact:
+    # policy None: (recording, kind, policy) is unique, and one recording is in many exports
     data = json.dumps(body, sort_keys=True).encode()
-    return {
-        "id": new_artifact_id(),
-        "recording_id": rid,
-        "kind": kind,
-        "data_category": "redacted",
-        "derived_from": derived_from,
-        "policy": None,  # (recording, kind, policy) is unique; one recording is in many exports
-        "producer": json.dumps(producer),
-        "path": None,
-        "sha256": sha256_bytes(data),
-        "body": data,
-        "created_at": datetime.now(UTC),
-    }
+    return NewArtifact(kind, DataCategory.REDACTED, producer, body=data, derived_from=derived_from)
 
 
 def _register(
@@ -114,66 +79,23 @@ def _register(
     """Registry row and lineage in one transaction; returns (artifact ids, purged ids)."""
     eid = meta["export_id"]
     producer = [PRODUCER, meta["policy"], *meta["operators"]]
-    ts = datetime.now(UTC)
-    ids: list[str] = []
-    purged: list[str] = []
-    with store.begin() as conn:
-        conn.execute(
-            insert(s.dataset_exports).values(
-                id=eid,
-                out_dir=str(out_dir),
-                policy=meta["policy"],
-                version=1,
-                status="writing",
-                rows=rows,
-                recordings=len(lineage),
-                created_at=ts,
-                updated_at=ts,
-            )
-        )
-        arts = []
-        for rid, lin in sorted(lineage.items()):
-            store.lock_recording(conn, rid)
-            if store.is_tombstoned(conn, rid):
-                purged.append(rid)  # purged while we exported: removed after the rename
-                continue
-            n = sum(len(v) for v in lin.files.values())
-            arts.append(
-                _artifact(
-                    rid,
-                    "dataset_export",
-                    lin.source_artifact,
-                    producer,
-                    {
-                        "export_id": eid,
-                        "out_dir": str(out_dir),
-                        "rows": n,
-                        "policy": meta["policy"],
-                    },
-                )
-            )
-            for path, row_ids in sorted(lin.files.items()):
-                arts.append(
-                    _artifact(
-                        rid,
-                        "dataset_rows",
-                        lin.source_artifact,
-                        producer,
-                        {"export_id": eid, "file": path, "row_ids": row_ids},
-                    )
-                )
-        if arts:
-            conn.execute(insert(s.artifacts), arts)
-        ids = [a["id"] for a in arts]
-    return ids, purged
-
-
-def _unregister(store: Store, export_id: str, artifact_ids: Iterable[str]) -> None:
-    ids = list(artifact_ids)
-    with store.begin() as conn:
-        for i in range(0, len(ids), 500):
-            conn.execute(delete(s.artifacts).where(s.artifacts.c.id.in_(ids[i : i + 500])))
-        conn.execute(delete(s.dataset_exports).where(s.dataset_exports.c.id == export_id))
+    per_recording = []
+    for rid, lin in sorted(lineage.items()):
+        n = sum(len(v) for v in lin.files.values())
+        summary = {"export_id": eid, "out_dir": str(out_dir), "rows": n, "policy": meta["policy"]}
+        arts = [_artifact(ArtifactKind.DATASET_EXPORT, lin.source_artifact, producer, summary)]
+        for path, row_ids in sorted(lin.files.items()):
+            body = {"export_id": eid, "file": path, "row_ids": row_ids}
+            arts.append(_artifact(ArtifactKind.DATASET_ROWS, lin.source_artifact, producer, body))
+        per_recording.append((rid, arts))
+    return store.datasets.register(
+        export_id=eid,
+        out_dir=out_dir,
+        policy=meta["policy"],
+        rows=rows,
+        recordings=len(lineage),
+        lineage=per_recording,
+    )
 
 
 def publish(
@@ -192,16 +114,9 @@ def publish(
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging, out_dir)  # an empty out_dir is replaced, a full one refused
     except BaseException:
-        _unregister(store, meta["export_id"], ids)
+        store.datasets.unregister(meta["export_id"], ids)
         raise
-    update_export(store, meta["export_id"], status="ready")
-    ids_in = sorted(lineage)
-    late: list[str] = []
-    with store.engine.connect() as conn:
-        for i in range(0, len(ids_in), 500):
-            q = select(s.tombstones.c.recording_id).where(
-                s.tombstones.c.recording_id.in_(ids_in[i : i + 500])
-            )
-            late += [str(rid) for (rid,) in conn.execute(q)]
+    store.datasets.update(meta["export_id"], status=ExportStatus.READY)
+    late = store.purges.tombstoned_among(sorted(lineage))
     for rid in sorted(set(purged) | set(late)):
         remove_recording(store, meta["export_id"], out_dir, rid)

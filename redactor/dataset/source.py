@@ -11,14 +11,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from redactor.operators import KeyRing
 from redactor.policy import Policy
 from redactor.redact import redact_transcript
 from redactor.serialize import redacted_from_dict, redacted_to_dict
 from redactor.store import Store
-from redactor.store import schema as s
+from redactor.store.records import ArtifactKind, DataCategory, NewArtifact
 from redactor.types import RedactedTranscript
 
 __all__ = ["Source", "training_text"]
@@ -33,47 +31,37 @@ class Source:
 
 def training_text(store: Store, recording_id: str, host: str, policy: Policy) -> Source:
     """The recording's redacted transcript under ``policy`` (made and stored if missing)."""
-    art = store.artifact(recording_id, "redacted_transcript", policy.name)
-    if art is not None and art["body"] is not None:
-        return Source(str(art["id"]), redacted_from_dict(json.loads(bytes(art["body"]))), "stored")
-    raw = store.raw_transcript(recording_id)  # NotFoundError when purged or anonymized
-    spans = store.detections(recording_id)
-    with store.engine.connect() as conn:
-        raw_id = conn.execute(
-            select(s.raw_transcripts.c.artifact_id).where(
-                s.raw_transcripts.c.recording_id == recording_id
-            )
-        ).scalar_one_or_none()
-        key = conn.execute(
-            select(s.data_keys.c.key).where(s.data_keys.c.recording_id == recording_id)
-        ).scalar_one_or_none()
-        producers = conn.execute(
-            select(s.artifacts.c.producer).where(
-                s.artifacts.c.recording_id == recording_id,
-                s.artifacts.c.kind == "redacted_transcript",
-            )
-        ).first()
-    detector = json.loads(producers.producer)[0] if producers is not None else "stored-detections"
+    art = store.artifacts.newest(recording_id, ArtifactKind.REDACTED_TRANSCRIPT, policy.name)
+    if art is not None and art.body is not None:
+        return Source(art.id, redacted_from_dict(json.loads(art.body)), "stored")
+    raw = store.recordings.raw_transcript(recording_id)  # NotFoundError when purged/anonymized
+    spans = store.recordings.detections(recording_id)
+    raw_id = store.recordings.raw_artifact_id(recording_id)
+    key = store.recordings.data_key(recording_id)
+    others = store.artifacts.of(recording_id, kind=ArtifactKind.REDACTED_TRANSCRIPT)
+    detector = others[0].producers[0] if others else "stored-detections"
     red = redact_transcript(
         raw,
         spans,
         policy.replacer(
             recording_id=recording_id,
             host=host,
-            data_key=None if key is None else bytes(key),
+            data_key=key,
             keyring=KeyRing.default(store.artifact_root),
         ),
         policy=policy.name,
         detector=detector,
         labels=policy.labels,
     )
-    art_id = store.add_artifact(
-        recording_id=recording_id,
-        kind="redacted_transcript",
-        data_category="redacted",
-        producer=[red.detector, *red.operators],
-        derived_from=raw_id,
-        policy=policy.name,
-        body=json.dumps(redacted_to_dict(red)).encode(),
+    art_id = store.artifacts.add(
+        recording_id,
+        NewArtifact(
+            ArtifactKind.REDACTED_TRANSCRIPT,
+            DataCategory.REDACTED,
+            [red.detector, *red.operators],
+            policy=policy.name,
+            body=json.dumps(redacted_to_dict(red)).encode(),
+            derived_from=raw_id,
+        ),
     )
     return Source(art_id, red, "re-redacted")

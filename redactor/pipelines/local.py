@@ -11,7 +11,6 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from redactor.audio import AudioOptions, audio_artifacts
 from redactor.crypto import new_key
@@ -21,7 +20,7 @@ from redactor.ingest import SourceFile, decode_audio, discover, source_file, val
 from redactor.operators import KeyRing
 from redactor.policy import Policy, default_policies
 from redactor.redact import redact_transcript
-from redactor.store import Store
+from redactor.store import ArtifactKind, NewArtifact, ProcessedRecording, Store
 from redactor.summarize import summarize_recording
 from redactor.transcribe import FasterWhisperTranscriber, Transcriber, default_speakers
 from redactor.types import RecordingMeta, Transcript
@@ -66,13 +65,13 @@ class LocalPipeline:
         try:
             src = source_file(path, meta)
             rid = validate_id(src.recording_id)
-            if not allow_purged and self.store.tombstone_for(rid, src.sha256):
+            if not allow_purged and self.store.purges.tombstone_for(rid, src.sha256):
                 raise PurgedError(
                     f"{path}: recording {rid} (or this file's content) was purged; "
                     "re-ingest refused (use --allow-purged to force)"
                 )
-            existing = self.store.processed_source(src.sha256)
-            if not force and (existing or self.store.has_recording(rid)):
+            existing = self.store.recordings.processed_source(src.sha256)
+            if not force and (existing or self.store.recordings.exists(rid)):
                 return ProcessResult(path, existing or rid, "skipped")
             raw, channels = self.load_transcript(src)
             spans = self.detector.detect(raw)
@@ -91,11 +90,11 @@ class LocalPipeline:
                 )
                 for policy in self.policies
             ]
-            if not allow_purged and self.store.tombstone_for(rid, src.sha256):
+            if not allow_purged and self.store.purges.tombstone_for(rid, src.sha256):
                 raise PurgedError(
                     f"{path}: recording {rid} was purged while processing; not stored"
                 )
-            extra: list[dict[str, Any]] = []
+            extra: list[NewArtifact] = []
             written: list[Path] = []
             if src.kind == "audio":
                 self._sweep_orphans(rid)
@@ -110,18 +109,20 @@ class LocalPipeline:
                 )
             old_files = self._audio_files(rid) if force else []
             try:
-                self.store.save_processed(
-                    recording_id=rid,
-                    meta=src.meta,
-                    source_kind=src.kind if src.kind == "audio" else raw.source_kind,
-                    source_sha256=src.sha256,
-                    source_suffix=path.suffix.lower(),
-                    channels=channels,
-                    raw=raw,
-                    redacted=redacted,
-                    spans=spans,
-                    extra=extra,
-                    data_key=data_key,
+                self.store.recordings.save(
+                    ProcessedRecording(
+                        recording_id=rid,
+                        meta=src.meta,
+                        source_kind=src.kind if src.kind == "audio" else raw.source_kind,
+                        source_sha256=src.sha256,
+                        source_suffix=path.suffix.lower(),
+                        channels=channels,
+                        raw=raw,
+                        redacted=redacted,
+                        spans=spans,
+                        extra=extra,
+                        data_key=data_key,
+                    ),
                     replace_existing=force,
                     allow_purged=allow_purged,
                 )
@@ -153,9 +154,9 @@ class LocalPipeline:
         if not self.store.owns_artifact_root() or not folder.is_dir():  # claims a new root
             return
         registered = {
-            (self.store.artifact_root / str(a["path"])).resolve()
-            for a in self.store.artifacts_of(rid)
-            if a["path"]
+            (self.store.artifact_root / a.path).resolve()
+            for a in self.store.artifacts.of(rid)
+            if a.path
         }
         for f in folder.iterdir():
             if f.is_file() and f.resolve() not in registered:
@@ -164,9 +165,9 @@ class LocalPipeline:
 
     def _audio_files(self, rid: str) -> list[Path]:
         return [
-            self.store.artifact_root / str(a["path"])
-            for a in self.store.artifacts_of(rid)
-            if a["kind"] == "redacted_audio" and a["path"]
+            self.store.artifact_root / a.path
+            for a in self.store.artifacts.of(rid, kind=ArtifactKind.REDACTED_AUDIO)
+            if a.path
         ]
 
     def run(

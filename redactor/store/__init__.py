@@ -1,4 +1,9 @@
-"""Storage: embedded SQLite by default, PostgreSQL by URL; same schema, same code."""
+"""Storage: embedded SQLite by default, PostgreSQL by URL; same schema, same code.
+
+The only package that knows SQL: everything else goes through the repositories of
+:class:`Store` (``store.recordings``, ``store.artifacts``, ``store.purges``, ...) and the typed
+records in :mod:`redactor.store.records`.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,44 @@ import os
 from pathlib import Path
 
 from redactor.errors import InputError
-from redactor.store.core import RecordingRow, Store
+from redactor.store.core import Store
+from redactor.store.db import MEMORY
+from redactor.store.records import (
+    ArtifactKind,
+    ArtifactRef,
+    ArtifactRow,
+    AuditEntry,
+    DataCategory,
+    NewArtifact,
+    ProcessedRecording,
+    PurgeJob,
+    PurgeReceipt,
+    PurgeStatus,
+    PurgeStep,
+    RecordingRow,
+    RecordingStatus,
+)
 
-__all__ = ["DEFAULT_STORE", "RecordingRow", "Store", "open_store", "store_url"]
+__all__ = [
+    "DEFAULT_STORE",
+    "MEMORY",
+    "ArtifactKind",
+    "ArtifactRef",
+    "ArtifactRow",
+    "AuditEntry",
+    "DataCategory",
+    "NewArtifact",
+    "ProcessedRecording",
+    "PurgeJob",
+    "PurgeReceipt",
+    "PurgeStatus",
+    "PurgeStep",
+    "RecordingRow",
+    "RecordingStatus",
+    "Store",
+    "open_store",
+    "store_url",
+]
 
 DEFAULT_STORE = "redactor-data/redactor.db"
 
@@ -33,6 +73,13 @@ def store_url(location: str | None) -> tuple[str, Path]:
     return f"sqlite:///{path}", root
 
 
-def open_store(location: str | None = None) -> Store:
+def open_store(location: str | None = None, *, artifact_root: Path | None = None) -> Store:
+    """Open (and migrate) a store. ``":memory:"`` is an in-memory SQLite store for tests:
+    every connection shares one database, gone when the store is closed; its files go under
+    ``artifact_root`` (required)."""
+    if location == MEMORY:
+        if artifact_root is None:
+            raise InputError("an in-memory store needs an artifact_root for its files")
+        return Store(f"sqlite:///{MEMORY}", artifact_root=artifact_root)
     url, root = store_url(location)
-    return Store(url, artifact_root=root)
+    return Store(url, artifact_root=artifact_root or root)

@@ -1,22 +1,28 @@
 """Writing one processed recording: rows for the recording, its key, raw and redacted data.
 
-Called by ``Store.save_processed`` inside its transaction, after the lock and tombstone check.
+Called by ``Recordings.save`` inside its transaction, after the lock and tombstone check.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Connection, delete, insert
 
 from redactor.crypto import encrypt
 from redactor.serialize import redacted_to_dict, transcript_to_dict
 from redactor.store import schema as s
-from redactor.store.lineage import new_artifact_id
-from redactor.types import RecordingMeta, RedactedTranscript, Span, Transcript
+from redactor.store.artifacts import artifact_values
+from redactor.store.db import new_artifact_id
+from redactor.store.records import (
+    ArtifactKind,
+    DataCategory,
+    NewArtifact,
+    ProcessedRecording,
+    RecordingStatus,
+)
+from redactor.store.subjects import subject_hash_in
 
 __all__ = ["aad", "insert_processed"]
 
@@ -24,119 +30,84 @@ __all__ = ["aad", "insert_processed"]
 def insert_processed(
     conn: Connection,
     ts: datetime,
+    rec: ProcessedRecording,
     *,
-    recording_id: str,
-    meta: RecordingMeta,
-    source_kind: str,
-    source_sha256: str,
-    source_suffix: str,
-    channels: int,
-    raw: Transcript,
-    redacted: Sequence[RedactedTranscript],
-    spans: Sequence[Span],
-    extra: Sequence[dict[str, Any]],
     replace_existing: bool,
     data_key: bytes,
 ) -> None:
+    rid, raw, meta = rec.recording_id, rec.raw, rec.meta
     if replace_existing:
-        conn.execute(delete(s.recordings).where(s.recordings.c.id == recording_id))
+        conn.execute(delete(s.recordings).where(s.recordings.c.id == rid))
     conn.execute(
         insert(s.recordings).values(
-            id=recording_id,
+            id=rid,
             host=meta.host,
-            source_kind=source_kind,
-            source_sha256=source_sha256,
-            source_suffix=source_suffix,
-            channels=channels,
+            source_kind=rec.source_kind,
+            source_sha256=rec.source_sha256,
+            source_suffix=rec.source_suffix,
+            channels=rec.channels,
             duration_s=raw.duration_s,
             consent_training=meta.consent_training,
             speakers=json.dumps(sorted({seg.speaker for seg in raw.segments})),
-            status="done",
+            status=RecordingStatus.DONE,
             created_at=ts,
             updated_at=ts,
         )
     )
     for p in meta.participants:
         # Keyed hash of how the host knows the participant, for data-subject requests.
-        from redactor.auth import subject_hash_in  # late: auth builds on the store
-
         ident = p.identifier or p.name
         conn.execute(
             insert(s.participants).values(
-                recording_id=recording_id,
+                recording_id=rid,
                 role=p.role,
                 channel=p.channel,
                 opted_out=p.opted_out,
                 subject_hash=subject_hash_in(conn, ident) if ident.strip() else None,
             )
         )
-    key = data_key
-    conn.execute(insert(s.data_keys).values(recording_id=recording_id, key=key, created_at=ts))
+    conn.execute(insert(s.data_keys).values(recording_id=rid, key=data_key, created_at=ts))
     raw_id = new_artifact_id()
     nonce, ct = encrypt(
-        key,
+        data_key,
         json.dumps(transcript_to_dict(raw)).encode(),
-        aad(recording_id, "raw_transcript"),
+        aad(rid, ArtifactKind.RAW_TRANSCRIPT),
     )
     conn.execute(
         insert(s.raw_transcripts).values(
-            recording_id=recording_id,
-            artifact_id=raw_id,
-            nonce=nonce,
-            ciphertext=ct,
-            producer=raw.producer,
+            recording_id=rid, artifact_id=raw_id, nonce=nonce, ciphertext=ct, producer=raw.producer
         )
     )
-    conn.execute(
-        insert(s.artifacts).values(
-            id=raw_id,
-            recording_id=recording_id,
-            kind="raw_transcript",
-            data_category="raw",
-            derived_from=None,
-            policy=None,
-            producer=json.dumps([raw.producer]),
-            path=None,
-            sha256=None,
-            body=None,
-            created_at=ts,
-        )
-    )
-    for red in redacted:
-        body = json.dumps(redacted_to_dict(red)).encode()
-        conn.execute(
-            insert(s.artifacts).values(
-                id=new_artifact_id(),
-                recording_id=recording_id,
-                kind="redacted_transcript",
-                data_category="redacted",
-                derived_from=raw_id,
+    rows = [
+        NewArtifact(ArtifactKind.RAW_TRANSCRIPT, DataCategory.RAW, [raw.producer]),
+        *(
+            NewArtifact(
+                ArtifactKind.REDACTED_TRANSCRIPT,
+                DataCategory.REDACTED,
+                [red.detector, *red.operators],
                 policy=red.policy,
-                producer=json.dumps([red.detector, *red.operators]),
-                path=None,
-                sha256=None,
-                body=body,
-                created_at=ts,
+                body=json.dumps(redacted_to_dict(red)).encode(),
+                derived_from=raw_id,
             )
-        )
-    for row in extra:
-        conn.execute(
-            insert(s.artifacts).values(
-                {
-                    "id": new_artifact_id(),
-                    "recording_id": recording_id,
-                    "created_at": ts,
-                    "derived_from": raw_id,
-                    **row,
-                }
-            )
-        )
-    if spans:
+            for red in rec.redacted
+        ),
+    ]
+    for n, art in enumerate(rows):
+        values = artifact_values(rid, art, raw_id if n == 0 else new_artifact_id())
+        if art.kind == ArtifactKind.REDACTED_TRANSCRIPT:
+            values["sha256"] = None  # as before: in-database bodies are hashed at purge time
+        values["created_at"] = ts
+        conn.execute(insert(s.artifacts).values(values))
+    for art in rec.extra:
+        values = artifact_values(rid, art, new_artifact_id())
+        values.update(created_at=ts, derived_from=raw_id)
+        conn.execute(insert(s.artifacts).values(values))
+    if rec.spans:
         conn.execute(
             insert(s.detections),
             [
                 {
-                    "recording_id": recording_id,
+                    "recording_id": rid,
                     "segment": sp.segment,
                     "start": sp.start,
                     "end": sp.end,
@@ -144,7 +115,7 @@ def insert_processed(
                     "score": sp.score,
                     "recognizer": sp.recognizer,
                 }
-                for sp in spans
+                for sp in rec.spans
             ],
         )
 

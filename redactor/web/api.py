@@ -59,7 +59,7 @@ def search_recordings(
     until: date | None = None,
 ) -> list[RecordingRow]:
     """Recordings the caller may see, filtered by id substring, host and creation date."""
-    rows = store_of(request).list_recordings(host=_scope(p) or (host or None))
+    rows = store_of(request).recordings.all(host=_scope(p) or (host or None))
     return [
         r
         for r in rows
@@ -105,7 +105,7 @@ def get_recording(
     if p.role == "support" or ticket is not None:
         check_ticket(ticket)
     red = support_transcript(store, rec.id)
-    store.audit(actor=p.actor, action="view_redacted", recording_id=rec.id, ticket=ticket)
+    store.audit.record(actor=p.actor, action="view_redacted", recording_id=rec.id, ticket=ticket)
     return {
         **_rec_json(rec),
         "transcript": red.to_json(rec.id),
@@ -125,7 +125,9 @@ def get_audio(
     if p.role == "support" or ticket is not None:
         check_ticket(ticket)
     path, media_type = redacted_audio(store, rec.id)
-    store.audit(actor=p.actor, action="play_redacted_audio", recording_id=rec.id, ticket=ticket)
+    store.audit.record(
+        actor=p.actor, action="play_redacted_audio", recording_id=rec.id, ticket=ticket
+    )
     return FileResponse(path, media_type=media_type)
 
 
@@ -137,8 +139,11 @@ def get_raw(
     store = store_of(request)
     rec = visible_recording(store, recording_id, None)
     check_ticket(ticket)
-    store.audit(actor=p.actor, action="reveal_raw", recording_id=rec.id, ticket=ticket)
-    return {"id": rec.id, "raw_transcript": transcript_to_dict(store.raw_transcript(rec.id))}
+    store.audit.record(actor=p.actor, action="reveal_raw", recording_id=rec.id, ticket=ticket)
+    return {
+        "id": rec.id,
+        "raw_transcript": transcript_to_dict(store.recordings.raw_transcript(rec.id)),
+    }
 
 
 @router.delete("/recordings/{recording_id}")
@@ -148,7 +153,7 @@ def delete_recording(
     store = store_of(request)
     rec = visible_recording(store, recording_id, _scope(p))
     receipt = request.app.state.purge(store, rec.id, "host-deleted", actor=p.actor)
-    return {"id": rec.id, "receipt": receipt}
+    return {"id": rec.id, "receipt": receipt.as_dict()}
 
 
 class ConsentBody(BaseModel):
@@ -161,8 +166,8 @@ def set_consent(
 ) -> dict[str, Any]:
     store = store_of(request)
     rec = visible_recording(store, recording_id, _scope(p))
-    store.set_consent(rec.id, body.consent_training)
-    store.audit(
+    store.recordings.set_consent(rec.id, body.consent_training)
+    store.audit.record(
         actor=p.actor,
         action="set_consent",
         recording_id=rec.id,
@@ -190,7 +195,7 @@ def export_one(
 ) -> Response:
     store = store_of(request)
     rec = visible_recording(store, recording_id, _scope(p))
-    store.audit(actor=p.actor, action="export_recording", recording_id=rec.id)
+    store.audit.record(actor=p.actor, action="export_recording", recording_id=rec.id)
     return _export_response(export_recording(store, rec.id), format, rec.id)
 
 
@@ -213,7 +218,9 @@ def subject_export(request: Request, body: SubjectBody, p: Principal = HostOrAdm
     store = store_of(request)
     data = export_subject(store, body.identifier, _subject_host(p, body))
     for r in data["recordings"]:
-        store.audit(actor=p.actor, action="export_subject", recording_id=r["recording"]["id"])
+        store.audit.record(
+            actor=p.actor, action="export_subject", recording_id=r["recording"]["id"]
+        )
     return _export_response(data, body.format, "subject-export")
 
 
@@ -281,7 +288,7 @@ def admin_audit(
 ) -> dict[str, Any]:
     if recording_id is not None:
         validate_id(recording_id)
-    entries = store_of(request).audit_entries(recording_id)
+    entries = [e.as_dict() for e in store_of(request).audit.entries(recording_id)]
     for e in entries:
         e["at"] = e["at"].isoformat()
     return {"entries": entries}

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -28,7 +27,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from redactor.errors import ForbiddenError, InputError, NotFoundError, RedactorError
-from redactor.store import Store
+from redactor.store import PurgeReceipt, Store
 from redactor.web import api, pages, webhooks
 from redactor.web.deps import LoginRequired, optional_principal
 
@@ -47,7 +46,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 
-PurgeFn = Callable[..., dict[str, Any]]
+PurgeFn = Callable[..., PurgeReceipt]
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 

@@ -13,12 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from redactor.errors import InputError, NotFoundError, RedactorError
 from redactor.ingest import validate_id
 from redactor.store import RecordingRow, Store
-from redactor.store import schema as s
+from redactor.store.records import ArtifactKind, DataCategory
 from redactor.types import RedactedTranscript
 
 __all__ = [
@@ -70,7 +68,7 @@ def visible_recording(store: Store, recording_id: str, host: str | None) -> Reco
     """
     validate_id(recording_id)
     try:
-        row = store.recording(recording_id)
+        row = store.recordings.get(recording_id)
     except NotFoundError:
         raise NotFoundError(f"recording {recording_id}: not found") from None
     if host is not None and row.host != host:
@@ -81,9 +79,9 @@ def visible_recording(store: Store, recording_id: str, host: str | None) -> Reco
 def support_transcript(store: Store, recording_id: str) -> RedactedTranscript:
     """The support policy's redaction, or the first one stored when there is none."""
     try:
-        return store.redacted(recording_id, SUPPORT_POLICY)
+        return store.artifacts.redacted_transcript(recording_id, SUPPORT_POLICY)
     except NotFoundError:
-        return store.redacted(recording_id)
+        return store.artifacts.redacted_transcript(recording_id)
 
 
 def _summary_text(body: bytes | None) -> str:
@@ -112,16 +110,7 @@ def _item_text(item: Any) -> str:
 
 def summaries(store: Store, recording_id: str) -> list[Summary]:
     """Every inferred artifact with a body (summaries), oldest first."""
-    q = (
-        select(s.artifacts.c.id, s.artifacts.c.kind, s.artifacts.c.producer, s.artifacts.c.body)
-        .where(
-            s.artifacts.c.recording_id == recording_id,
-            s.artifacts.c.data_category == "inferred",
-        )
-        .order_by(s.artifacts.c.created_at)
-    )
-    with store.engine.connect() as conn:
-        rows = list(conn.execute(q))
+    rows = store.artifacts.of(recording_id, category=DataCategory.INFERRED, with_body=True)
     out = []
     for r in rows:
         text = _summary_text(r.body)
@@ -140,18 +129,11 @@ def _producer(value: str) -> str:
 
 def redacted_audio(store: Store, recording_id: str) -> tuple[Path, str]:
     """The redacted audio file and its media type; the path never leaves ``artifact_root``."""
-    q = (
-        select(s.artifacts.c.path, s.artifacts.c.policy)
-        .where(
-            s.artifacts.c.recording_id == recording_id,
-            s.artifacts.c.kind == "redacted_audio",
-            s.artifacts.c.data_category == "redacted",
-            s.artifacts.c.path.is_not(None),
-        )
-        .order_by(s.artifacts.c.created_at)
-    )
-    with store.engine.connect() as conn:
-        rows = list(conn.execute(q))
+    rows = [
+        a
+        for a in store.artifacts.of(recording_id, kind=ArtifactKind.REDACTED_AUDIO)
+        if a.data_category == DataCategory.REDACTED and a.path is not None
+    ]
     if not rows:
         raise NotFoundError(f"recording {recording_id}: no redacted audio")
     row = next((r for r in rows if r.policy == SUPPORT_POLICY), rows[0])

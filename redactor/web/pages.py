@@ -55,7 +55,7 @@ def login(request: Request, token: Annotated[str, Form(max_length=200)]) -> Resp
     if principal is None:
         return render(request, "login.html", 401, principal=None, error="That token is not valid.")
     sid = create_session(store, principal)
-    store.audit(actor=principal.actor, action="login")
+    store.audit.record(actor=principal.actor, action="login")
     resp = RedirectResponse("/", status_code=303)
     resp.set_cookie(
         SESSION_COOKIE,
@@ -122,7 +122,7 @@ def recording(
     except InputError as exc:
         return render(request, "ticket.html", 400, principal=p, rec=rec, error=str(exc))
     red = support_transcript(store, rec.id)
-    store.audit(actor=p.actor, action="view_redacted", recording_id=rec.id, ticket=ticket)
+    store.audit.record(actor=p.actor, action="view_redacted", recording_id=rec.id, ticket=ticket)
     return render(
         request,
         "recording.html",
@@ -143,7 +143,7 @@ def audit(
     recording_id: Annotated[str, Query(max_length=128)] = "",
 ) -> HTMLResponse:
     store = store_of(request)
-    entries = store.audit_entries(recording_id or None)[-500:]
+    entries = store.audit.entries(recording_id or None)[-500:]
     return render(
         request, "audit.html", principal=p, entries=list(reversed(entries)), rid=recording_id
     )

@@ -1,7 +1,7 @@
 """Data-subject requests: export everything stored about a recording or a participant; delete.
 
 A participant is found by the keyed hash of an identifier the host knows them by (e-mail,
-phone, customer id: see ``redactor.auth.subject_hash``); the identifier itself is never
+phone, customer id: see ``store.subjects.hash``); the identifier itself is never
 stored or logged. Exports hold what the store holds in readable form: metadata, lineage,
 the redacted transcripts, inferred summaries, detections (labels and offsets, no text) and the
 audit trail. The raw transcript is stored encrypted and is not part of an export.
@@ -19,13 +19,10 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
-from redactor.auth import subject_hash
 from redactor.errors import NotFoundError
 from redactor.serialize import redacted_from_dict
-from redactor.store import Store
-from redactor.store import schema as s
+from redactor.store import PurgeReceipt, Store
+from redactor.store.records import ArtifactKind
 from redactor.web.content import summaries
 
 __all__ = [
@@ -38,7 +35,7 @@ __all__ = [
     "to_csv",
 ]
 
-PurgeFn = Callable[..., dict[str, Any]]
+PurgeFn = Callable[..., PurgeReceipt]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ("section", "recording_id", "item", "field", "value")
 
@@ -58,25 +55,17 @@ def _jsonable(value: Any) -> Any:
 
 def export_recording(store: Store, recording_id: str) -> dict[str, Any]:
     """Everything stored about one recording, in readable form (no raw transcript)."""
-    rec = store.recording(recording_id)
-    with store.engine.connect() as conn:
-        parts = conn.execute(
-            select(
-                s.participants.c.role, s.participants.c.channel, s.participants.c.opted_out
-            ).where(s.participants.c.recording_id == recording_id)
-        )
-        participants = [dict(r._mapping) for r in parts]
-        bodies = conn.execute(
-            select(s.artifacts.c.policy, s.artifacts.c.body).where(
-                s.artifacts.c.recording_id == recording_id,
-                s.artifacts.c.kind == "redacted_transcript",
-            )
-        )
-        transcripts = {
-            str(r.policy): redacted_from_dict(json.loads(bytes(r.body))).to_json(recording_id)
-            for r in bodies
-            if r.body is not None
-        }
+    rec = store.recordings.get(recording_id)
+    participants = [
+        {"role": p.role, "channel": p.channel, "opted_out": p.opted_out}
+        for p in store.subjects.participants(recording_id)
+    ]
+    bodies = store.artifacts.of(recording_id, kind=ArtifactKind.REDACTED_TRANSCRIPT, with_body=True)
+    transcripts = {
+        str(r.policy): redacted_from_dict(json.loads(r.body)).to_json(recording_id)
+        for r in bodies
+        if r.body is not None
+    }
     for t in transcripts.values():
         for seg in t["segments"]:
             seg.pop("words", None)  # the same text again, word by word
@@ -95,7 +84,8 @@ def export_recording(store: Store, recording_id: str) -> dict[str, Any]:
         "participants": participants,
         "raw_transcript": {"stored": "encrypted", "included": False},
         "artifacts": [
-            {k: _jsonable(v) for k, v in a.items()} for a in store.artifacts_of(recording_id)
+            {k: _jsonable(v) for k, v in a.as_dict().items()}
+            for a in store.artifacts.of(recording_id)
         ],
         "redacted_transcripts": transcripts,
         "summaries": [
@@ -116,34 +106,23 @@ def export_recording(store: Store, recording_id: str) -> dict[str, Any]:
                 "score": round(d.score, 4),
                 "recognizer": d.recognizer,
             }
-            for d in store.detections(recording_id)
+            for d in store.recordings.detections(recording_id)
         ],
         "audit": [
             {
-                "at": _jsonable(e["at"]),
-                "actor": e["actor"],
-                "action": e["action"],
-                "ticket": e["ticket"],
+                "at": _jsonable(e.at),
+                "actor": e.actor,
+                "action": e.action,
+                "ticket": e.ticket,
             }
-            for e in store.audit_entries(recording_id)
+            for e in store.audit.entries(recording_id)
         ],
     }
 
 
 def subject_recordings(store: Store, identifier: str, host: str | None) -> list[str]:
     """Ids of the recordings (of ``host``; None: any) where this participant appears."""
-    digest = subject_hash(store, identifier)
-    q = (
-        select(s.participants.c.recording_id)
-        .join(s.recordings, s.recordings.c.id == s.participants.c.recording_id)
-        .where(s.participants.c.subject_hash == digest)
-        .distinct()
-        .order_by(s.participants.c.recording_id)
-    )
-    if host is not None:
-        q = q.where(s.recordings.c.host == host)
-    with store.engine.connect() as conn:
-        return [str(r.recording_id) for r in conn.execute(q)]
+    return store.subjects.recordings_of(identifier, host)
 
 
 def export_subject(store: Store, identifier: str, host: str | None) -> dict[str, Any]:
@@ -160,7 +139,7 @@ def delete_subject(
     ids = subject_recordings(store, identifier, host)
     if not ids:
         raise NotFoundError("data subject: no recordings found for this identifier")
-    return [purge(store, rid, "subject-request", actor=actor) for rid in ids]
+    return [purge(store, rid, "subject-request", actor=actor).as_dict() for rid in ids]
 
 
 def _rows(section: str, rid: str, items: Iterable[tuple[str, dict[str, Any]]]) -> list[list[str]]:

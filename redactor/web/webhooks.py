@@ -25,15 +25,12 @@ from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from redactor.auth import webhook_secrets
 from redactor.errors import InputError, RedactorError
 from redactor.ingest import validate_id
 from redactor.store import Store
-from redactor.store import schema as s
-from redactor.store.core import now
+from redactor.store.records import WebhookStatus
 from redactor.web.deps import store_of
 
 __all__ = ["MAX_BODY", "TOLERANCE_S", "router", "sign", "verify"]
@@ -125,29 +122,12 @@ async def recording_deleted(request: Request, background: BackgroundTasks) -> JS
     )
     event_id, rid = _parse(body)
     status, receipt = _initial_status(store, host, rid)
-    try:
-        with store.begin() as conn:
-            conn.execute(
-                insert(s.webhook_events).values(
-                    host=host,
-                    event_id=event_id,
-                    target_recording=rid,
-                    status=status,
-                    received_at=now(),
-                    finished_at=None if status == "accepted" else now(),
-                    receipt=None if receipt is None else json.dumps(receipt, sort_keys=True),
-                )
-            )
-            store.audit(
-                actor=f"webhook:{host}",
-                action="webhook_recording_deleted",
-                recording_id=rid,
-                detail={"event_id": event_id, "status": status},
-                conn=conn,
-            )
-    except IntegrityError:
+    new = store.webhooks.add_event(
+        host=host, event_id=event_id, recording_id=rid, status=status, receipt=receipt
+    )
+    if not new:
         return JSONResponse({"event_id": event_id, "status": "duplicate"}, status_code=200)
-    if status == "accepted":
+    if status == WebhookStatus.ACCEPTED:
         purge_fn = request.app.state.purge
         background.add_task(_run_purge, store, purge_fn, host, event_id, rid)
     return JSONResponse(
@@ -160,55 +140,44 @@ async def recording_deleted(request: Request, background: BackgroundTasks) -> JS
     )
 
 
-def _initial_status(store: Store, host: str, rid: str) -> tuple[str, dict[str, Any] | None]:
+def _initial_status(
+    store: Store, host: str, rid: str
+) -> tuple[WebhookStatus, dict[str, Any] | None]:
     """accepted (purge to run), done (purged before: its receipt) or not_found."""
-    if store.has_recording(rid) and store.recording(rid).host == host:
-        return "accepted", None
-    with store.engine.connect() as conn:
-        tomb = conn.execute(
-            select(s.tombstones.c.receipt).where(
-                s.tombstones.c.recording_id == rid, s.tombstones.c.host == host
-            )
-        ).first()
-    if tomb is not None:
-        return "done", json.loads(tomb.receipt) if tomb.receipt else {}
+    if store.recordings.exists(rid) and store.recordings.get(rid).host == host:
+        return WebhookStatus.ACCEPTED, None
+    tomb = store.purges.tombstone(rid)
+    if tomb is not None and tomb.host == host:
+        return WebhookStatus.DONE, tomb.receipt.as_dict() if tomb.receipt else {}
     # Another host's recording is treated exactly like a missing one.
-    return "not_found", None
+    return WebhookStatus.NOT_FOUND, None
 
 
 def _run_purge(store: Store, purge_fn: Any, host: str, event_id: str, rid: str) -> None:
+    receipt: dict[str, Any] | None = None
     try:
-        receipt = purge_fn(store, rid, "host-deleted", actor=f"webhook:{host}")
-        values: dict[str, Any] = {"status": "done", "receipt": json.dumps(receipt, sort_keys=True)}
+        receipt = purge_fn(store, rid, "host-deleted", actor=f"webhook:{host}").as_dict()
+        status = WebhookStatus.DONE
     except RedactorError as exc:
         log.warning("webhook event purge failed: %s", type(exc).__name__)
-        values = {"status": "failed"}
+        status = WebhookStatus.FAILED
     except Exception as exc:  # a background task must record its failure, not vanish
         log.error("webhook event purge failed: %s", type(exc).__name__)
-        values = {"status": "failed"}
-    with store.begin() as conn:
-        conn.execute(
-            update(s.webhook_events)
-            .where(s.webhook_events.c.host == host, s.webhook_events.c.event_id == event_id)
-            .values(finished_at=now(), **values)
-        )
+        status = WebhookStatus.FAILED
+    store.webhooks.finish_event(host, event_id, status, receipt)
 
 
 def webhook_event(store: Store, host: str | None, event_id: str) -> dict[str, Any] | None:
     """An event and its receipt (None if this host has no such event)."""
-    q = select(s.webhook_events).where(s.webhook_events.c.event_id == event_id)
-    if host is not None:
-        q = q.where(s.webhook_events.c.host == host)
-    with store.engine.connect() as conn:
-        row = conn.execute(q.order_by(s.webhook_events.c.received_at)).first()
-    if row is None:
+    event = store.webhooks.event(host, event_id)
+    if event is None:
         return None
     return {
-        "event_id": row.event_id,
-        "host": row.host,
-        "recording_id": row.target_recording,
-        "status": row.status,
-        "received_at": row.received_at.isoformat(),
-        "finished_at": row.finished_at.isoformat() if row.finished_at else None,
-        "receipt": json.loads(row.receipt) if row.receipt else None,
+        "event_id": event.event_id,
+        "host": event.host,
+        "recording_id": event.recording_id,
+        "status": event.status,
+        "received_at": event.received_at.isoformat(),
+        "finished_at": event.finished_at.isoformat() if event.finished_at else None,
+        "receipt": event.receipt,
     }
