@@ -45,7 +45,13 @@ def _front_matter(m: dict[str, Any]) -> dict[str, Any]:
             {
                 "config_name": "default",
                 "data_files": [{"split": s, "path": f"data/{s}/*.parquet"} for s in splits],
-            }
+            },
+            {
+                "config_name": "conversations",
+                "data_files": [
+                    {"split": s, "path": f"conversations/{s}/*.parquet"} for s in splits
+                ],
+            },
         ],
     }
     if m["license"] == "other":
@@ -70,13 +76,16 @@ def render_card(m: dict[str, Any]) -> str:
 Conversation turns from recorded calls and meetings whose host consented to AI training and
 in which no participant opted out, redacted with the `{m["policy"]}` policy. One row per
 utterance: `id`, `conversation_id` (the turns of one call share it), `turn`, `speaker` (a
-role such as `agent`, or `speaker_N`), `start`/`end` (seconds), `text`, `language`.
+role such as `agent`, or `speaker_N`), `start`/`end` (seconds), `text`, `language`. The
+`conversations` config has one row per call instead: `conversation_id`, `language` and
+`messages`, the turns in order as `{{role, content}}` (role: the speaker label), the form chat
+fine-tuning libraries read (`load_dataset(path, "conversations")`).
 
 - Dataset version: **{m["dataset_version"]}** (export `{m["export_id"]}`, created
   {m["created_at"]}, updated {m["updated_at"]})
 - Rows: **{m["rows"]}** from **{len(m["recordings"])}** recordings
-- Files: Parquet (`data/<split>/*.parquet`) and the same rows as JSON lines
-  (`data/<split>/*.jsonl`); `manifest.jsonl` maps every row to its recording, segments,
+- Files: Parquet (`data/<split>/*.parquet`, `conversations/<split>/*.parquet`) and the same
+  rows as JSON lines (`*.jsonl` beside them); `manifest.jsonl` maps every row to its recording, segments,
   policy and operators.
 
 | split | rows |

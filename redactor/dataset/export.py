@@ -24,6 +24,8 @@ from redactor.dataset import registry
 from redactor.dataset.card import render_card
 from redactor.dataset.consent import eligible_recordings
 from redactor.dataset.files import (
+    CONVERSATION_SCHEMA,
+    CONVERSATIONS,
     ROW_MANIFEST,
     sha256_file,
     shard_name,
@@ -297,10 +299,12 @@ def _write(
                         "path": path,
                         "split": split,
                         "format": fmt,
+                        "layout": "rows",
                         "rows": len(rows),
                         "sha256": sha256_file(folder / path),
                     }
                 )
+        files += _write_conversations(folder, split, items, eid, rows_per_shard, recs, lineage)
     write_jsonl(folder / ROW_MANIFEST, row_manifest)
     report.rows_written = len(kept)
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
@@ -324,6 +328,51 @@ def _write(
     write_card(folder, manifest)
     write_manifest(folder, manifest)
     return lineage
+
+
+def _write_conversations(
+    folder: Path,
+    split: str,
+    items: Sequence[tuple[Row, str]],
+    eid: str,
+    per_shard: int,
+    recs: dict[str, dict[str, Any]],
+    lineage: dict[str, registry.RecordingLineage],
+) -> list[dict[str, Any]]:
+    """The conversation layout of one split: a row per recording, its turns as ``messages``
+    (``role`` is the row's speaker label), beside the utterance rows; the files written."""
+    convs: dict[str, dict[str, Any]] = {}
+    for r, _art in sorted(items, key=lambda it: (it[0].recording_id, it[0].segment)):
+        cid = conversation_id(eid, r.recording_id)
+        conv = convs.setdefault(
+            r.recording_id, {"conversation_id": cid, "language": r.language, "messages": []}
+        )
+        conv["messages"].append({"role": r.speaker, "content": r.text})
+    ordered = [convs[k] for k in sorted(convs, key=lambda k: convs[k]["conversation_id"])]
+    chunks = [ordered[i : i + per_shard] for i in range(0, len(ordered), per_shard)]
+    files = []
+    for i, chunk in enumerate(chunks):
+        names = {
+            f: shard_name(split, i, len(chunks), f, CONVERSATIONS) for f in ("parquet", "jsonl")
+        }
+        write_parquet(folder / names["parquet"], chunk, CONVERSATION_SCHEMA)
+        write_jsonl(folder / names["jsonl"], chunk)
+        for rid, conv in convs.items():
+            if conv in chunk:
+                recs[rid]["files"].extend(names.values())
+                lineage[rid].files.setdefault(names["parquet"], []).append(conv["conversation_id"])
+        for fmt, path in names.items():
+            files.append(
+                {
+                    "path": path,
+                    "split": split,
+                    "format": fmt,
+                    "layout": CONVERSATIONS,
+                    "rows": len(chunk),
+                    "sha256": sha256_file(folder / path),
+                }
+            )
+    return files
 
 
 def write_card(folder: Path, manifest: dict[str, Any]) -> None:

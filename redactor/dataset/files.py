@@ -5,8 +5,10 @@ Layout (Hugging Face ``datasets`` reads it as is; the card's ``configs`` points 
     README.md                       dataset card
     manifest.json                   version, files, recordings, history
     manifest.jsonl                  one line per row: row id -> recording, segments, policy
-    data/<split>/<split>-00000-of-00002.parquet
+    data/<split>/<split>-00000-of-00002.parquet           one row per utterance
     data/<split>/<split>-00000-of-00002.jsonl
+    conversations/<split>/<split>-00000-of-00001.parquet  one row per conversation:
+    conversations/<split>/<split>-00000-of-00001.jsonl    messages [{role, content}]
 
 Every file is written next to its final name and renamed into place, so a reader (or a crash)
 never sees half a file.
@@ -26,10 +28,12 @@ import pyarrow.parquet as pq
 from redactor.ingest import file_sha256
 
 __all__ = [
+    "CONVERSATION_SCHEMA",
     "ROW_SCHEMA",
     "filter_jsonl",
     "filter_parquet",
     "read_manifest",
+    "schema_of",
     "sha256_file",
     "shard_name",
     "write_atomic",
@@ -50,13 +54,38 @@ ROW_SCHEMA = pa.schema(
         pa.field("language", pa.string(), nullable=False),
     ]
 )
+# The conversation layout, the form chat fine-tuning libraries read (TRL's "messages").
+CONVERSATION_SCHEMA = pa.schema(
+    [
+        pa.field("conversation_id", pa.string(), nullable=False),
+        pa.field("language", pa.string(), nullable=False),
+        pa.field(
+            "messages",
+            pa.list_(
+                pa.struct(
+                    [
+                        pa.field("role", pa.string(), nullable=False),
+                        pa.field("content", pa.string(), nullable=False),
+                    ]
+                )
+            ),
+            nullable=False,
+        ),
+    ]
+)
+CONVERSATIONS = "conversations"
 sha256_file = file_sha256
 MANIFEST = "manifest.json"
 ROW_MANIFEST = "manifest.jsonl"
 
 
-def shard_name(split: str, index: int, count: int, fmt: str) -> str:
-    return f"data/{split}/{split}-{index:05d}-of-{count:05d}.{fmt}"
+def shard_name(split: str, index: int, count: int, fmt: str, layout: str = "data") -> str:
+    return f"{layout}/{split}/{split}-{index:05d}-of-{count:05d}.{fmt}"
+
+
+def schema_of(rel_path: str) -> pa.Schema:
+    """The Parquet schema of a shard, by its folder (``data/`` or ``conversations/``)."""
+    return CONVERSATION_SCHEMA if rel_path.startswith(CONVERSATIONS + "/") else ROW_SCHEMA
 
 
 def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
@@ -72,8 +101,10 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def write_parquet(path: Path, rows: Sequence[dict[str, Any]]) -> None:
-    table = pa.Table.from_pylist(list(rows), schema=ROW_SCHEMA)
+def write_parquet(
+    path: Path, rows: Sequence[dict[str, Any]], schema: pa.Schema = ROW_SCHEMA
+) -> None:
+    table = pa.Table.from_pylist(list(rows), schema=schema)
     write_atomic(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
 
 
@@ -86,9 +117,9 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
     write_atomic(path, write)
 
 
-def filter_parquet(path: Path, conversation: str) -> int:
+def filter_parquet(path: Path, conversation: str, schema: pa.Schema = ROW_SCHEMA) -> int:
     """Rewrite a shard without one conversation's rows; returns how many were removed."""
-    table = pq.read_table(path, schema=ROW_SCHEMA)
+    table = pq.read_table(path, schema=schema)
     keep = [c != conversation for c in table.column("conversation_id").to_pylist()]
     removed = keep.count(False)
     if removed:

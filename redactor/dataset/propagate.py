@@ -26,11 +26,13 @@ import pyarrow.parquet as pq
 
 from redactor.dataset import registry
 from redactor.dataset.files import (
+    CONVERSATION_SCHEMA,
     MANIFEST,
     ROW_MANIFEST,
     filter_jsonl,
     filter_parquet,
     read_manifest,
+    schema_of,
     sha256_file,
     write_jsonl,
     write_manifest,
@@ -72,7 +74,9 @@ def remove_recording(store: Store, export_id: str, folder: Path, recording_id: s
             path = folder / rel
             if not path.is_file():
                 continue
-            if rel.endswith(".parquet"):
+            if rel.endswith(".parquet") and schema_of(rel) is CONVERSATION_SCHEMA:
+                filter_parquet(path, cid, CONVERSATION_SCHEMA)  # not counted: not utterances
+            elif rel.endswith(".parquet"):
                 removed += filter_parquet(path, cid)
             else:
                 filter_jsonl(path, lambda r: r.get("conversation_id") == cid)
@@ -119,7 +123,7 @@ def _finish_manifest(
     manifest["recordings"].pop(recording_id)
     splits = {name: 0 for name in manifest["splits"]}
     for f in manifest["files"]:
-        if f["format"] == "parquet":
+        if f["format"] == "parquet" and f.get("layout", "rows") == "rows":
             splits[f["split"]] = splits.get(f["split"], 0) + f["rows"]
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     manifest.update(
