@@ -1,7 +1,7 @@
 """Ingest: find inputs, read their metadata, decode audio to 16 kHz mono float32 per channel.
 
-Inputs are audio files (wav, flac, mp3, m4a, ogg) or existing transcripts (vtt, srt, AWS
-Transcribe json). A folder is walked. Metadata comes from CLI flags, overridden per file by a
+Inputs are audio files (wav, flac, mp3, m4a, ogg) or existing transcripts and message logs
+(any format ``redactor.formats`` reads, recognised by content). A folder is walked. Metadata comes from CLI flags, overridden per file by a
 JSON sidecar ``<file>.meta.json`` (or ``<stem>.meta.json``) next to the file.
 """
 
@@ -32,7 +32,8 @@ __all__ = [
 ]
 
 AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".m4a", ".ogg", ".opus", ".webm"})
-TRANSCRIPT_SUFFIXES = frozenset({".vtt", ".srt", ".json"})
+# Transcript files are recognised by content; these extensions only pick them out of folders.
+TRANSCRIPT_SUFFIXES = frozenset({".vtt", ".srt", ".json", ".jsonl", ".txt", ".csv", ".tsv"})
 SAMPLE_RATE = 16_000
 MAX_INPUT_BYTES = 2 * 1024**3  # 2 GiB: beyond this, refuse rather than exhaust memory
 
@@ -89,14 +90,19 @@ def _is_sidecar(path: Path) -> bool:
 
 
 def _kind(path: Path) -> str | None:
-    suffix = path.suffix.lower()
+    """Audio by extension; any other named file is read as a transcript, chosen by content."""
     if _is_sidecar(path):
         return None
-    if suffix in AUDIO_SUFFIXES:
-        return "audio"
-    if suffix in TRANSCRIPT_SUFFIXES:
-        return "transcript"
-    return None
+    return "audio" if path.suffix.lower() in AUDIO_SUFFIXES else "transcript"
+
+
+def _walked(path: Path) -> bool:
+    """In a folder, only files with a known extension are inputs (not notes or sidecars)."""
+    return (
+        path.is_file()
+        and _kind(path) is not None
+        and (path.suffix.lower() in AUDIO_SUFFIXES | TRANSCRIPT_SUFFIXES)
+    )
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Path | InputError]:
@@ -105,16 +111,12 @@ def discover(paths: Iterable[Path]) -> Iterator[Path | InputError]:
         if not path.exists():
             yield InputError(f"{path}: no such file or directory", path=path)
         elif path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and _kind(p))
+            found = sorted(p for p in path.rglob("*") if _walked(p))
             if not found:
                 yield InputError(f"{path}: folder has no audio or transcript files", path=path)
             yield from found
         elif _kind(path) is None:
-            yield InputError(
-                f"{path}: unsupported file type {path.suffix or '(none)'!r}; expected one of "
-                + ", ".join(sorted(AUDIO_SUFFIXES | TRANSCRIPT_SUFFIXES)),
-                path=path,
-            )
+            yield InputError(f"{path}: a metadata sidecar, not an input file", path=path)
         else:
             yield path
 

@@ -27,6 +27,7 @@ __all__ = [
     "redact_segment",
     "redact_speaker",
     "redact_transcript",
+    "speaker_label",
     "widen_to_words",
 ]
 
@@ -71,7 +72,7 @@ class OperatorReplacer:
 # Speaker labels that are roles or numbers, not names: they stay as they are.
 GENERIC_SPEAKER = re.compile(
     r"^(agent|customer|caller|callee|speaker|host|guest|participant|unknown|spk|channel)"
-    r"([ _-]?\d+)?$",
+    r"([ _-]?\d+|[ _-][A-Z])?$",
     re.IGNORECASE,
 )
 
@@ -84,9 +85,25 @@ def redact_speaker(name: str, replace: ReplaceFn, labels: frozenset[str] | None 
     """
     if not name or GENERIC_SPEAKER.match(name.strip()):
         return name
-    if labels is not None and "PERSON" not in labels:
+    label = speaker_label(name)
+    if labels is not None and label not in labels:
         return name
-    return replace(name, "PERSON")
+    return replace(name, label)
+
+
+# A message log's sender is often a phone number or an e-mail address, not a name.
+_EMAIL_SENDER = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_PHONE_SENDER = re.compile(r"^\+?[\d\s().-]{7,}$")
+
+
+def speaker_label(name: str) -> str:
+    """The entity type a speaker label is redacted as: EMAIL_ADDRESS, PHONE_NUMBER or PERSON."""
+    value = name.strip()
+    if _EMAIL_SENDER.match(value):
+        return "EMAIL_ADDRESS"
+    if _PHONE_SENDER.match(value) and sum(c.isdigit() for c in value) >= 7:
+        return "PHONE_NUMBER"
+    return "PERSON"
 
 
 def widen_to_words(seg: Segment, spans: Iterable[Span]) -> list[Span]:
@@ -229,4 +246,5 @@ def redact_transcript(
         language=transcript.language,
         duration_s=transcript.duration_s,
         redacted_spans=tuple(sp for s in segments for sp in s.spans),
+        source=transcript.source,
     )

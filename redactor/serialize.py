@@ -35,6 +35,7 @@ def transcript_to_dict(t: Transcript) -> dict[str, Any]:
         "duration_s": t.duration_s,
         "source_kind": t.source_kind,
         "producer": t.producer,
+        "source": t.source,
         "segments": [
             {
                 "index": s.index,
@@ -66,6 +67,7 @@ def transcript_from_dict(d: dict[str, Any]) -> Transcript:
         duration_s=float(d.get("duration_s", 0.0)),
         source_kind=d.get("source_kind", "audio"),
         producer=d.get("producer", ""),
+        source=dict(d.get("source") or {}),
     )
 
 
@@ -76,6 +78,7 @@ def redacted_to_dict(t: RedactedTranscript) -> dict[str, Any]:
         "detector": t.detector,
         "language": t.language,
         "duration_s": t.duration_s,
+        "source": t.source,
         "segments": [
             {
                 "index": s.index,
@@ -112,4 +115,5 @@ def redacted_from_dict(d: dict[str, Any]) -> RedactedTranscript:
         language=d.get("language", "en"),
         duration_s=float(d.get("duration_s", 0.0)),
         redacted_spans=tuple(sp for s in segments for sp in s.spans),
+        source=dict(d.get("source") or {}),
     )

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -163,28 +164,35 @@ class FasterWhisperTranscriber:
             return self._batched
 
     def _decode_options(self) -> dict[str, Any]:
-        return {"language": "en", "beam_size": self.BEAM_SIZE, "word_timestamps": True}
+        # A multilingual model detects the language itself (info.language); English-only
+        # models (tiny.en) are told: they can say nothing else.
+        multilingual = bool(getattr(getattr(self.model, "model", None), "is_multilingual", False))
+        language = None if multilingual else "en"
+        return {"language": language, "beam_size": self.BEAM_SIZE, "word_timestamps": True}
 
-    def _channel_segments(self, samples: np.ndarray) -> list[Any]:
+    def _channel_segments(self, samples: np.ndarray, seen: list[str]) -> list[Any]:
         if self.spec.batch_size <= 1 or len(samples) < self.BATCH_MIN_S * SAMPLE_RATE:
-            segments, _info = self.model.transcribe(
+            segments, info = self.model.transcribe(
                 samples, vad_filter=True, condition_on_previous_text=False, **self._decode_options()
             )
+            seen.append(str(info.language))
             return list(segments)  # a lazy generator: materialise it here
         out: list[Any] = []
         for lo, hi in windows(samples, self.WINDOW_S):
             offset = lo / SAMPLE_RATE
-            out.extend(_Shifted(seg, offset) for seg in self._batched_window(samples[lo:hi]))
+            window = self._batched_window(samples[lo:hi], seen)
+            out.extend(_Shifted(seg, offset) for seg in window)
         return out
 
-    def _batched_window(self, samples: np.ndarray) -> list[Any]:
-        segments, _info = self.batched.transcribe(
+    def _batched_window(self, samples: np.ndarray, seen: list[str]) -> list[Any]:
+        segments, info = self.batched.transcribe(
             samples,
             batch_size=self.spec.batch_size,
             without_timestamps=False,  # sentence-sized segments, not 30 s chunks
             vad_parameters={"min_silence_duration_ms": self.VAD_MIN_SILENCE_MS},
             **self._decode_options(),
         )
+        seen.append(str(info.language))
         out: list[Any] = []
         for seg in segments:
             if self._is_loop(seg):
@@ -210,9 +218,11 @@ class FasterWhisperTranscriber:
         offset = lo / SAMPLE_RATE
         return [_Shifted(seg, offset) for seg in segments]
 
-    def _channel_words(self, samples: np.ndarray) -> list[list[tuple[str, float, float, float]]]:
+    def _channel_words(
+        self, samples: np.ndarray, seen: list[str]
+    ) -> list[list[tuple[str, float, float, float]]]:
         result = []
-        for seg in self._channel_segments(samples):
+        for seg in self._channel_segments(samples, seen):
             if seg.no_speech_prob > self.NO_SPEECH_MAX and seg.avg_logprob < self.LOGPROB_MIN:
                 continue
             words = [(w.word, w.start, w.end, w.probability) for w in (seg.words or [])]
@@ -223,16 +233,17 @@ class FasterWhisperTranscriber:
     def transcribe(self, audio: DecodedAudio, speakers: Sequence[str] = ()) -> Transcript:
         names = default_speakers(len(audio.channels), speakers)
         raw: list[tuple[float, str, list[tuple[str, float, float, float]]]] = []
+        seen: list[str] = []  # Whisper's language per decoded stretch
         for samples, speaker in zip(audio.channels, names, strict=True):
             if max(float(samples.max()), -float(samples.min())) <= 1e-4:
                 continue  # digital silence: nothing to transcribe, nothing to invent
-            for words in self._channel_words(samples):
+            for words in self._channel_words(samples, seen):
                 raw.append((words[0][1], speaker, words))
         raw.sort(key=lambda item: item[0])
         segments = tuple(build_segment(i, spk, words) for i, (_, spk, words) in enumerate(raw))
         return Transcript(
             segments=segments,
-            language="en",
+            language=Counter(seen).most_common(1)[0][0] if seen else "en",
             duration_s=audio.duration_s,
             source_kind="audio",
             producer=self.name,

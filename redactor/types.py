@@ -55,8 +55,11 @@ class Transcript:
     segments: tuple[Segment, ...]
     language: str = "en"
     duration_s: float = 0.0
-    source_kind: str = "audio"  # audio | vtt | srt | aws
+    source_kind: str = "audio"  # audio | vtt | srt | aws | deepgram | ... | messages
     producer: str = ""  # versioned name of what made it, e.g. faster-whisper/tiny.en
+    # The input file's shape (format, layout, key names; never content) so that
+    # ``show --format source`` can write the redacted transcript back in that shape.
+    source: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __repr__(self) -> str:
         return (
@@ -127,6 +130,7 @@ class RedactedTranscript:
     language: str = "en"
     duration_s: float = 0.0
     redacted_spans: tuple[Span, ...] = field(default=())
+    source: dict[str, Any] = field(default_factory=dict, compare=False)  # see Transcript
 
     @property
     def text(self) -> str:

@@ -57,7 +57,8 @@ def test_cli_process_show_list_roundtrip_and_canary(tmp_path: Path) -> None:
         ("empty.wav", b"", "empty"),
         ("notes.wav", b"this is a text file, not audio\n" * 20, "cannot decode"),
         ("corrupt.flac", b"fLaC\x00\x00\x00\x22" + bytes(range(256)) * 8, "cannot decode"),
-        ("notes.txt", b"hello", "unsupported file type"),
+        ("notes.txt", b"hello", "not a recognised transcript or message log"),
+        ("notes.bin", b"\xff\xfe\x00garbage", "not valid UTF-8"),
     ],
 )
 def test_cli_process_bad_file_exits_2_and_stores_nothing(

@@ -46,8 +46,9 @@ def test_formats_import_fixture(name: str, kind: str, speakers: set[str], segmen
     [
         ("bad.vtt", "WEBVTT\n\n00:00:01.000 --> garbage\nhello\n", "malformed VTT"),
         ("bad.vtt", "not a vtt at all\n", "malformed VTT"),
+        ("notes.log", "not a transcript at all\n", "accepted formats: WebVTT; SRT; AWS"),
         ("bad.srt", "1\n00:00:01,000 -> 00:00:02,000\nhello\n", "malformed SRT"),
-        ("other.json", '{"hello": "world"}', "not an AWS Transcribe result"),
+        ("other.json", '{"hello": "world"}', "JSON of no known transcript format"),
         ("broken.json", "{", "not valid JSON"),
         (
             "items.json",

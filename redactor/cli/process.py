@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from redactor.audio import AUDIO_FORMATS, AUDIO_MODES, AudioOptions
 from redactor.cli.app import StoreOpt, app, err_console
 from redactor.cli.batch import BatchProgress, run_batch, worker_warning
 from redactor.ingest import validate_id
+from redactor.language import DEFAULT_LANGUAGES
 from redactor.models import WhisperSpec
 from redactor.pipelines import LocalPipeline, ProcessResult
 from redactor.pipelines.pool import PipelineSpec
@@ -61,6 +63,15 @@ def process(
             show_default=False,
         ),
     ] = None,
+    allow_language: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-language",
+            help="Also process inputs in this language (ISO 639-1 code, e.g. de; repeat for "
+            "several) with the configured models; others are refused [default: en only].",
+            show_default=False,
+        ),
+    ] = None,
     audio: Annotated[
         bool, typer.Option("--audio/--no-audio", help="Write redacted audio for audio inputs.")
     ] = True,
@@ -103,7 +114,8 @@ def process(
     """Ingest recordings or transcripts, transcribe, detect, redact and store them.
 
     Prints one line per input: <recording id> TAB <status> TAB <path>. Status is done,
-    skipped (already stored), failed or refused (purged). Exit code 2 if any input was bad.
+    skipped (already stored), failed, or refused (purged, or in a language not allowed).
+    Exit code 2 if any input was bad.
     """
     if recording_id is not None:
         validate_id(recording_id)
@@ -118,6 +130,11 @@ def process(
         mode=audio_mode,
         padding_s=None if audio_padding_ms is None else audio_padding_ms / 1000,
     )
+    languages = DEFAULT_LANGUAGES | {code.strip().lower() for code in allow_language or ()}
+    if bad := sorted(c for c in languages if not re.fullmatch(r"[a-z]{2,3}", c)):
+        raise typer.BadParameter(
+            f"not an ISO 639 language code: {', '.join(bad)}", param_hint="--allow-language"
+        )
     meta = RecordingMeta(
         host=host,
         recording_id=recording_id,
@@ -132,6 +149,7 @@ def process(
         detector=Detector(spacy_model=spacy_model),
         policies=policies,
         audio=audio_options,
+        languages=frozenset(languages),
     )
     worst = 0
     # Workers and actors build their own pipeline like this one (policies, audio options).

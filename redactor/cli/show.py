@@ -20,6 +20,7 @@ class Format(StrEnum):
     txt = "txt"
     vtt = "vtt"
     srt = "srt"
+    source = "source"  # the input file's own format (transcript files only)
 
 
 @app.command()

@@ -9,7 +9,8 @@ JSON schema (``--format json``; documented in ``docs/formats.md``)::
                    "spans": [{"start", "end", "label"}]}]}   # spans: offsets into the raw text
 
 Times are seconds (floats). WebVTT cues carry ``<v Speaker>`` voice tags; SRT cues start with
-``Speaker:``; plain text is ``[mm:ss] Speaker: text`` a line.
+``Speaker:``; plain text is ``[mm:ss] Speaker: text`` a line. ``source`` writes the format
+the transcript came in (``redactor.formats.source``).
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ import webvtt
 from redactor.errors import InputError
 from redactor.types import RedactedTranscript
 
-__all__ = ["FORMATS", "render"]
+__all__ = ["FORMATS", "render", "render_captions"]
 
-FORMATS = ("json", "vtt", "srt", "txt")
+FORMATS = ("json", "vtt", "srt", "txt", "source")
 JSON_SCHEMA = "redactor.transcript.v1"
 
 
@@ -44,20 +45,31 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _vtt(t: RedactedTranscript, *, voices: bool) -> webvtt.WebVTT:
+def _vtt(t: RedactedTranscript, *, speakers: str) -> webvtt.WebVTT:
+    """Cues; ``speakers`` is ``voice`` (``<v Name>``), ``name`` (``Name: ``) or ``plain``."""
     captions = []
     for seg in t.segments:
         if not seg.text:
             continue
-        body = (
-            f"<v {_escape(seg.speaker)}>{_escape(seg.text)}</v>"
-            if voices
-            else f"{seg.speaker}: {seg.text}"
-        )
+        if speakers == "voice":
+            body = f"<v {_escape(seg.speaker)}>{_escape(seg.text)}</v>"
+        elif speakers == "name":
+            body = f"{seg.speaker}: {seg.text}"
+        else:
+            body = seg.text
         captions.append(
             webvtt.Caption(_ts(seg.start_s), _ts(_cue_end(seg.start_s, seg.end_s)), body)
         )
     return webvtt.WebVTT(captions=captions)
+
+
+def render_captions(t: RedactedTranscript, kind: str, speakers: str) -> str:
+    """WebVTT (``kind="vtt"``) or SRT text of the transcript."""
+    if kind == "vtt":
+        return _vtt(t, speakers=speakers).content.rstrip("\n") + "\n"
+    buf = io.StringIO()
+    _vtt(t, speakers=speakers).write(buf, format="srt")
+    return buf.getvalue().rstrip("\n") + "\n"
 
 
 def render(t: RedactedTranscript, recording_id: str, fmt: str) -> str:
@@ -67,11 +79,13 @@ def render(t: RedactedTranscript, recording_id: str, fmt: str) -> str:
         doc = {"schema": JSON_SCHEMA, **body, "speakers": speakers}
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if fmt == "vtt":
-        return _vtt(t, voices=True).content.rstrip("\n") + "\n"
+        return render_captions(t, "vtt", "voice")
     if fmt == "srt":
-        buf = io.StringIO()
-        _vtt(t, voices=False).write(buf, format="srt")
-        return buf.getvalue().rstrip("\n") + "\n"
+        return render_captions(t, "srt", "name")
+    if fmt == "source":
+        from redactor.formats.source import render_source
+
+        return render_source(t, recording_id)
     if fmt == "txt":
         lines = []
         for seg in t.segments:

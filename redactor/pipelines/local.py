@@ -17,6 +17,12 @@ from redactor.crypto import new_key
 from redactor.detect import Detector
 from redactor.errors import InputError, PurgedError, RedactorError
 from redactor.ingest import SourceFile, decode_audio, discover, source_file, validate_id
+from redactor.language import (
+    DEFAULT_LANGUAGES,
+    LanguageRefusedError,
+    check_language,
+    with_language,
+)
 from redactor.operators import KeyRing
 from redactor.policy import Policy, default_policies
 from redactor.redact import redact_transcript
@@ -34,7 +40,7 @@ log = logging.getLogger("redactor.pipeline")
 class ProcessResult:
     path: Path
     recording_id: str | None
-    status: str  # done | skipped | failed | refused
+    status: str  # done | skipped | failed | refused (purged, or a language not allowed)
     error: str | None = None
     exit_code: int = 0
     duration_s: float = 0.0
@@ -49,6 +55,7 @@ class LocalPipeline:
     audio: AudioOptions = field(default_factory=AudioOptions)
     keyring: KeyRing | None = None  # pseudonym keys; default: next to the store
     summaries: bool = True  # inferred summaries of the support redaction (redactor.summarize)
+    languages: frozenset[str] = DEFAULT_LANGUAGES  # others are refused (redactor.language)
 
     def load_transcript(self, src: SourceFile) -> tuple[Transcript, int]:
         """Raw transcript and channel count for an audio or transcript file."""
@@ -74,6 +81,8 @@ class LocalPipeline:
             if not force and (existing or self.store.recordings.exists(rid)):
                 return ProcessResult(path, existing or rid, "skipped")
             raw, channels = self.load_transcript(src)
+            raw = with_language(raw)
+            check_language(path, raw.language, self.languages)
             spans = self.detector.detect(raw)
             data_key = new_key()  # the recording's key: raw transcript and encrypt.v1 tokens
             keyring = self.keyring or KeyRing.default(self.store.artifact_root)
@@ -142,7 +151,7 @@ class LocalPipeline:
                 len(spans),
             )
             return ProcessResult(path, rid, "done", duration_s=raw.duration_s)
-        except PurgedError as exc:
+        except (PurgedError, LanguageRefusedError) as exc:
             return ProcessResult(path, None, "refused", str(exc), exc.exit_code)
         except RedactorError as exc:
             return ProcessResult(path, None, "failed", str(exc), exc.exit_code)
