@@ -43,7 +43,7 @@ def test_formats_non_english_refused_naming_language_batch_continues(tmp_path: P
     assert "language is German (de)" in rows["vortrag.vtt"]["error"]
     assert "--allow-language de" in res.stderr and "Traceback" not in res.output
     assert rows["deepgram_utterances.json"]["status"] == "done"  # the batch went on
-    assert [r.source_kind for r in open_store(str(db)).list_recordings()] == ["deepgram"]
+    assert [r.source_kind for r in open_store(str(db)).recordings.all()] == ["deepgram"]
 
 
 def test_formats_allowed_language_processed_and_labelled(tmp_path: Path) -> None:
