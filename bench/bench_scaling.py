@@ -27,8 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import Row, concatenated_speech, report
 
-from redactor.pipelines import pool as pool_mod
-from redactor.pipelines.pool import PipelineSpec, threads_per_worker
+from redactor.executors import pool as pool_mod
+from redactor.executors.pool import threads_per_worker
+from redactor.runs import RunOverrides, build_run
 from redactor.types import RecordingMeta
 
 TARGET = 1.8
@@ -56,13 +57,13 @@ def make_batch(folder: Path, files: int, seconds: float) -> list[Path]:
 def _cpu_work(path: Path) -> tuple[str, float]:
     """One file through the pool's worker function, with the CPU seconds it cost (all threads)."""
     start = time.process_time()
-    result = pool_mod._work(path, RecordingMeta(host="bench"), False, False)
+    result = pool_mod._work(path, RecordingMeta(host="bench"), False, False, None)
     return result.status, time.process_time() - start
 
 
 def run(files: list[Path], workers: int, store: str, threads: int) -> tuple[float, int, float]:
-    spec = PipelineSpec(store=store)
-    spec.prepare()
+    spec = build_run("default", RunOverrides(store=store))
+    pool_mod._prepare(spec)
     ctx = multiprocessing.get_context("spawn")
     with (
         pool_mod._thread_env(threads),

@@ -31,7 +31,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "Detector": "redactor.detect",
     "FasterWhisperTranscriber": "redactor.transcribe",
-    "LocalPipeline": "redactor.pipelines",
+    "LocalPipeline": "redactor.executors",
     "Policy": "redactor.policy",
     "load_policy": "redactor.policy",
     "Store": "redactor.store",

@@ -19,7 +19,6 @@ wins). A path to a ``.toml`` file works too. Format (see ``docs/outputs.md``)::
 
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -171,23 +170,27 @@ def parse_policy(text: str, source: str) -> Policy:
     )
 
 
-def known_policies() -> dict[str, Path]:
-    """Policy name -> file: the shipped ones, then ``REDACTOR_POLICY_DIR`` (which wins)."""
+def known_policies(extra_dir: Path | None = None) -> dict[str, Path]:
+    """Policy name -> file: the shipped ones, then ``extra_dir`` (which wins; default
+    ``REDACTOR_POLICY_DIR``, which a run passes in as ``RunConfig.policy_dir``)."""
+    if extra_dir is None:
+        from redactor.environment import read_environment
+
+        extra_dir = read_environment().policy_dir
     found = {p.stem: p for p in sorted(SHIPPED_DIR.glob("*.toml"))}
-    extra = os.environ.get("REDACTOR_POLICY_DIR")
-    if extra and Path(extra).is_dir():
-        found.update({p.stem: p for p in sorted(Path(extra).glob("*.toml"))})
+    if extra_dir is not None and extra_dir.is_dir():
+        found.update({p.stem: p for p in sorted(extra_dir.glob("*.toml"))})
     return found
 
 
-def load_policy(name: str) -> Policy:
+def load_policy(name: str, policy_dir: Path | None = None) -> Policy:
     """A policy by name (or a path to a ``.toml`` file)."""
     if name.endswith(".toml"):
         path = Path(name)
         if not path.is_file():
             raise InputError(f"policy file {name}: no such file")
     else:
-        known = known_policies()
+        known = known_policies(policy_dir)
         if name not in known:
             raise InputError(f"unknown policy {name!r}; known policies: {', '.join(sorted(known))}")
         path = known[name]

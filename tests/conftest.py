@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy
 
 from redactor.detect import Detector
-from redactor.pipelines import LocalPipeline
+from redactor.executors import LocalPipeline
 from redactor.store import MEMORY, Store, open_store, store_url
 from redactor.transcribe import FasterWhisperTranscriber
 from redactor.types import RecordingMeta

@@ -17,7 +17,7 @@ from redactor.audio import (
     write_audio,
 )
 from redactor.errors import InputError, StoreError
-from redactor.pipelines import LocalPipeline
+from redactor.executors import LocalPipeline
 from redactor.store import ArtifactRow, Store, open_store
 from redactor.types import RecordingMeta
 from tests.conftest import FIXTURES

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from redactor.cli import app
 from redactor.detect import Detector
-from redactor.pipelines import LocalPipeline
+from redactor.executors import LocalPipeline
 from redactor.store import open_store
 from redactor.transcribe import FasterWhisperTranscriber
 from redactor.types import RecordingMeta

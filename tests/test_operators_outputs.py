@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from redactor.detect import Detector
+from redactor.executors import LocalPipeline
 from redactor.formats import render
 from redactor.operators import OPERATORS, KeyRing
-from redactor.pipelines import LocalPipeline
 from redactor.policy import Policy, parse_policy
 from redactor.store import Store, open_store
 from redactor.types import RecordingMeta, RedactedTranscript

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,10 +12,12 @@ import pytest
 from typer.testing import CliRunner
 
 from redactor.cli import app
+from redactor.cli.batch import BatchSummary
+from redactor.executors import LocalPipeline, ProcessResult
+from redactor.executors import pool as pool_mod
+from redactor.executors.pool import run_pool, threads_per_worker
 from redactor.ingest import DecodedAudio
-from redactor.pipelines import LocalPipeline
-from redactor.pipelines import pool as pool_mod
-from redactor.pipelines.pool import BatchSummary, PipelineSpec, run_pool, threads_per_worker
+from redactor.runs import RunConfig, RunOverrides, build_run
 from redactor.store import open_store
 from redactor.types import RecordingMeta, Span, Transcript
 from tests.conftest import FIXTURES, digits
@@ -34,8 +37,6 @@ def test_pool_threads_per_worker_never_oversubscribes(
 
 
 def test_pool_summary_counts_statuses_and_audio_hours() -> None:
-    from redactor.pipelines import ProcessResult
-
     summary = BatchSummary()
     for status, dur in [("done", 1800.0), ("done", 1800.0), ("skipped", 0.0), ("failed", 0.0)]:
         summary.add(ProcessResult(Path("x.wav"), None, status, duration_s=dur))
@@ -119,25 +120,24 @@ class _NoDetector:
         return [[] for _ in texts]
 
 
-def _dying_init(spec: PipelineSpec, threads: int) -> None:
+def _dying_init(run: RunConfig, threads: int) -> None:
     pool_mod._WORKER = LocalPipeline(
-        store=open_store(spec.store),
+        store=open_store(run.store.location),
         transcriber=_DyingTranscriber(),
         detector=_NoDetector(),  # type: ignore[arg-type]
-        **dict(spec.extra),
+        audio=run.audio,
+        summaries=run.summaries,
     )
 
 
 def test_pool_worker_death_fails_only_its_file_and_stores_nothing(
     batch_dir: Path, tmp_path: Path
 ) -> None:
-    from redactor.audio import AudioOptions
-
     db = str(tmp_path / "store" / "r.db")
-    spec = PipelineSpec(store=db, extra={"audio": AudioOptions(enabled=False)})
+    run = build_run("default", RunOverrides(store=db, audio=False))
     files = sorted(p for p in batch_dir.iterdir() if p.name != "d_corrupt.wav")
     results = list(
-        run_pool(files, RecordingMeta(host="acme"), spec=spec, workers=2, initializer=_dying_init)
+        run_pool(files, RecordingMeta(host="acme"), run=run, workers=2, initializer=_dying_init)
     )
     by_name = {r.path.name: r for r in results}
     assert {n: r.status for n, r in by_name.items()} == {
@@ -150,10 +150,67 @@ def test_pool_worker_death_fails_only_its_file_and_stores_nothing(
     assert len(store.recordings.all()) == 2  # nothing of the dead file
 
 
+class _DiesOnceOthersStored(_DyingTranscriber):
+    """Dies on the 3-second recording, but only once the phone call is stored: the case where
+    the broken pool loses the result of a file another worker had already committed."""
+
+    def __init__(self, store: str) -> None:
+        self.store = store
+
+    def transcribe(self, audio: DecodedAudio, speakers: Sequence[str] = ()) -> Transcript:
+        if round(audio.duration_s) == 3:
+            deadline = time.monotonic() + 60
+            while not open_store(self.store).recordings.all() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            os._exit(9)
+        return Transcript((), "en", audio.duration_s, "audio", self.name)
+
+
+class _SlowSummaries(_NoDetector):
+    def analyze_texts(self, texts: Sequence[str]) -> list[list[object]]:
+        time.sleep(3)  # after the recording's write: its worker is still busy when the pool breaks
+        return [[] for _ in texts]
+
+
+def _lost_result_init(run: RunConfig, threads: int) -> None:
+    pool_mod._WORKER = LocalPipeline(
+        store=open_store(run.store.location),
+        transcriber=_DiesOnceOthersStored(run.store.location),
+        detector=_SlowSummaries(),  # type: ignore[arg-type]
+        audio=run.audio,
+    )
+
+
+def test_pool_file_stored_before_the_pool_broke_is_done_not_skipped(
+    batch_dir: Path, tmp_path: Path
+) -> None:
+    """The cause of the old flake, made certain: a_phone.wav is committed, then another worker
+    dies and the pool breaks before a_phone's result comes back. Its retry finds it stored by
+    this batch and must say done (the batch did it), not skipped."""
+    db = str(tmp_path / "store" / "r.db")
+    run = build_run("default", RunOverrides(store=db, audio=False))
+    files = [batch_dir / "a_phone.wav", batch_dir / "b_silence.wav"]
+    results = list(
+        run_pool(
+            files, RecordingMeta(host="acme"), run=run, workers=2, initializer=_lost_result_init
+        )
+    )
+    by_name = {r.path.name: r for r in results}
+    assert {n: r.status for n, r in by_name.items()} == {
+        "a_phone.wav": "done",
+        "b_silence.wav": "failed",
+    }
+    assert by_name["a_phone.wav"].duration_s > 0  # counted in the audio hours
+    assert len(open_store(db).recordings.all()) == 1
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--executor", "bogus"], "unknown executor 'bogus'; choose one of: local, ray"),
+        (
+            ["--executor", "bogus"],
+            "unknown executor 'bogus'; choose one of: inline, local, pool, ray",
+        ),
         (["--workers", "0"], "Invalid value for '--workers'"),
     ],
 )

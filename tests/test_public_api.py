@@ -23,7 +23,7 @@ def test_public_api_every_name_resolves(name: str) -> None:
     [
         ("redactor.transcribe", "FasterWhisperTranscriber"),
         ("redactor.detect", "Detector"),
-        ("redactor.pipelines", "LocalPipeline"),
+        ("redactor.executors", "LocalPipeline"),
         ("redactor.store", "open_store"),
         ("redactor.purge", "verify_purge"),
         ("redactor.dataset", "export_dataset"),

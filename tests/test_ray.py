@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from redactor.errors import InputError
-from redactor.pipelines.pool import PipelineSpec
+from redactor.runs import RunOverrides, build_run
 from redactor.store import open_store
 from redactor.types import RecordingMeta
 from tests.conftest import FIXTURES, digits
 
 
 def test_ray_missing_extra_gives_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
-    from redactor.pipelines.ray_executor import import_ray
+    from redactor.executors.ray import import_ray
 
     monkeypatch.setitem(sys.modules, "ray", None)  # as if not installed
     with pytest.raises(InputError, match=r"pip install 'redactor\[ray\]'") as info:
@@ -44,20 +44,19 @@ def local_ray() -> Iterator[object]:
 def test_ray_executor_processes_fixture_and_fails_corrupt_file(
     local_ray: object, tmp_path: Path
 ) -> None:
-    from redactor.audio import AudioOptions
-    from redactor.pipelines.ray_executor import run_ray
+    from redactor.executors.ray import run_ray
 
     audio = tmp_path / "phone.wav"
     shutil.copy(FIXTURES / "short_phone.wav", audio)
     corrupt = tmp_path / "corrupt.flac"
     corrupt.write_bytes(b"fLaC" + os.urandom(1024))
     db = str(tmp_path / "store" / "r.db")
-    spec = PipelineSpec(store=db, extra={"audio": AudioOptions(enabled=False)})
+    run = build_run("default", RunOverrides(store=db, audio=False))
     results = list(
         run_ray(
             [audio, corrupt],
             RecordingMeta(host="acme"),
-            spec=spec,
+            run=run,
             actors=1,
             cpus_per_actor=0.5,  # fractional: a live actor must not starve other Ray work
         )

@@ -8,12 +8,12 @@ line naming the input and the problem (never content, never a traceback unless
 from __future__ import annotations
 
 import logging
-import os
 import sys
 
 # Command modules register on ``app`` when imported.
 from redactor.cli import dataset as _dataset  # noqa: F401
 from redactor.cli import eval as _eval  # noqa: F401
+from redactor.cli import pipelines as _pipelines  # noqa: F401
 from redactor.cli import process as _process  # noqa: F401
 from redactor.cli import purge as _purge  # noqa: F401
 from redactor.cli import redact_text as _redact_text  # noqa: F401
@@ -26,8 +26,10 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
+    from redactor.environment import read_environment
+
     logging.basicConfig(
-        level=os.environ.get("REDACTOR_LOG_LEVEL", "WARNING").upper(),
+        level=read_environment().log_level,
         format="%(levelname)s %(name)s: %(message)s",
     )
     try:

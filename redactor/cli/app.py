@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Annotated, Any
 
 import typer
@@ -10,6 +9,7 @@ from rich.console import Console
 from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
+from redactor.environment import read_environment
 from redactor.errors import RedactorError
 
 out_console = Console(highlight=False, soft_wrap=True)
@@ -32,7 +32,7 @@ class _Group(TyperGroup):
         except (typer.Exit, typer.Abort, ClickException):
             raise
         except Exception as exc:
-            if os.environ.get("REDACTOR_DEBUG") == "1":
+            if read_environment().debug:
                 raise
             err_console.print(
                 f"internal error: {type(exc).__name__} (set REDACTOR_DEBUG=1 for details)",
@@ -55,8 +55,8 @@ StoreOpt = Annotated[
     str | None,
     typer.Option(
         "--store",
-        envvar="REDACTOR_STORE",
-        help="SQLite file path or postgresql:// URL [default: ./redactor-data/redactor.db]",
+        help="SQLite file path or postgresql:// URL "
+        "[default: REDACTOR_STORE, else ./redactor-data/redactor.db]",
         show_default=False,
     ),
 ]

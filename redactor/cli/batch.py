@@ -1,9 +1,12 @@
-"""How ``redactor process`` runs a batch: in this process, on a local pool, or on Ray; and the
-progress bar (files, audio hours, rate) and end-of-batch summary it shows on stderr."""
+"""How ``redactor process`` runs a batch: the run's executor (looked up by name), the progress
+bar (files, audio hours, rate) and the end-of-batch summary it shows on stderr."""
 
 from __future__ import annotations
 
+import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
@@ -18,35 +21,30 @@ from rich.progress import (
 )
 
 from redactor.errors import InputError
+from redactor.executors import Executor, ProcessResult, executor_for
+from redactor.executors.pool import available_cores
 from redactor.ingest import discover
-from redactor.pipelines import LocalPipeline, ProcessResult
-from redactor.pipelines.pool import BatchSummary, PipelineSpec, available_cores, run_pool
+from redactor.runs import RunConfig
 from redactor.types import RecordingMeta
 
-__all__ = ["EXECUTORS", "BatchProgress", "run_batch"]
-
-EXECUTORS = ("local", "ray")
+__all__ = ["BatchProgress", "BatchSummary", "run_batch", "worker_warning"]
 
 
 def run_batch(
-    pipeline: LocalPipeline,
+    run: RunConfig,
     paths: Sequence[Path],
     meta: RecordingMeta,
     *,
-    spec: PipelineSpec,
-    workers: int,
-    executor: str,
-    ray_address: str | None,
-    cpus_per_worker: float,
-    gpus_per_worker: float,
     force: bool,
     allow_purged: bool,
+    executor: Executor | None = None,
 ) -> tuple[int, Iterator[ProcessResult]]:
-    """``(number of inputs, results as they finish)``. One local worker runs in this process."""
-    if executor not in EXECUTORS:
-        raise InputError(f"unknown executor {executor!r}; choose one of: {', '.join(EXECUTORS)}")
-    if workers < 1:
-        raise InputError(f"--workers must be at least 1 (got {workers})")
+    """``(number of inputs, results as they finish)`` on ``executor`` (default: the run's).
+
+    The executor is built first, so that a missing extra (Ray) fails before any work; inputs
+    that cannot be read are reported here, the others go to the executor.
+    """
+    executor = executor or executor_for(run)
     items = list(discover(paths))
     files = [p for p in items if isinstance(p, Path)]
     bad = [
@@ -57,40 +55,51 @@ def run_batch(
 
     def results() -> Iterator[ProcessResult]:
         yield from bad
-        if executor == "ray":
-            from redactor.pipelines.ray_executor import run_ray
+        if files:
+            yield from executor.process(files, meta, force=force, allow_purged=allow_purged)
 
-            yield from run_ray(
-                files,
-                meta,
-                spec=spec,
-                actors=workers,
-                cpus_per_actor=cpus_per_worker,
-                gpus_per_actor=gpus_per_worker,
-                address=ray_address,
-                force=force,
-                allow_purged=allow_purged,
-            )
-        elif workers == 1:
-            for path in files:
-                yield pipeline.process_file(path, meta, force=force, allow_purged=allow_purged)
-        else:
-            yield from run_pool(
-                files, meta, spec=spec, workers=workers, force=force, allow_purged=allow_purged
-            )
-
-    if executor == "ray":
-        from redactor.pipelines.ray_executor import import_ray
-
-        import_ray()  # fail now, before any work, if the extra is not installed
     return len(items), results()
 
 
-def worker_warning(workers: int, executor: str) -> str | None:
+def worker_warning(run: RunConfig) -> str | None:
     cores = available_cores()
-    if executor == "local" and workers > cores:
+    workers = run.executor.workers
+    if run.executor.name == "pool" and workers > cores:
         return f"warning: --workers {workers} is more than the {cores} cores; expect no speed-up"
     return None
+
+
+@dataclass
+class BatchSummary:
+    """Counts by status, audio seconds processed and the wall time: the end-of-batch line."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    audio_s: float = 0.0
+    started: float = field(default_factory=time.monotonic)
+
+    def add(self, result: ProcessResult) -> None:
+        self.counts[result.status] += 1
+        if result.status == "done":
+            self.audio_s += result.duration_s
+
+    @property
+    def elapsed_s(self) -> float:
+        return time.monotonic() - self.started
+
+    @property
+    def realtime_factor(self) -> float:
+        """Audio seconds processed per wall-clock second."""
+        return self.audio_s / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    def line(self) -> str:
+        parts = [f"{self.counts[s]} {s}" for s in ("done", "skipped", "failed", "refused")]
+        if not self.counts["refused"]:
+            parts.pop()
+        return (
+            ", ".join(parts)
+            + f"; {self.audio_s / 3600:.3f} audio hours in {self.elapsed_s:.1f} s"
+            + f" ({self.realtime_factor:.1f}x real time)"
+        )
 
 
 class BatchProgress:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from redactor.cli import runopts as o
 from redactor.cli.app import app
 from redactor.errors import InputError
 
@@ -20,13 +21,13 @@ def eval_command(
         list[str] | None, typer.Option("--set", help="Only this gold set (repeatable).")
     ] = None,
     stock: Annotated[bool, typer.Option(help="Also measure stock Presidio in this run.")] = True,
-    spacy_model: Annotated[
-        str | None, typer.Option(envvar="REDACTOR_SPACY_MODEL", help="spaCy pipeline name.")
-    ] = None,
+    spacy_model: o.SpacyOpt = None,
 ) -> None:
     """Print direct-identifier recall, PERSON recall, over-redaction and words/s per set."""
     from redactor.detect import Detector
     from redactor.detect.evaluate import evaluate_set, load_scorer, ours_predict, stock_predict
+    from redactor.models import spacy_model_name
+    from redactor.runs import build_run
 
     gold_dir = eval_dir / "gold"
     if not gold_dir.is_dir():
@@ -37,7 +38,8 @@ def eval_command(
         if not paths:
             raise InputError(f"no gold set named {', '.join(sets)} in {gold_dir}")
     scorer = load_scorer(eval_dir)
-    detector = Detector(spacy_model=spacy_model)
+    run = build_run(overrides=o.overrides(spacy_model=spacy_model))  # the default run's model
+    detector = Detector(spacy_model=spacy_model_name(run.models.spacy, run.models.manifest))
     engines = [("redactor", ours_predict(detector))]
     if stock:
         engines.append(("stock", stock_predict(detector.spacy_model)))

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from redactor.cli import runopts as o
 from redactor.cli.app import app, err_console
 from redactor.errors import InputError
 
@@ -20,9 +21,7 @@ def redact_text(
         Path, typer.Option("--output", "-o", help='JSON lines: {"id", "redacted", "spans"}.')
     ],
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
-    spacy_model: Annotated[
-        str | None, typer.Option(envvar="REDACTOR_SPACY_MODEL", help="spaCy pipeline name.")
-    ] = None,
+    spacy_model: o.SpacyOpt = None,
     allow: Annotated[
         list[str] | None, typer.Option(help="Term never to redact (repeatable).")
     ] = None,
@@ -35,10 +34,16 @@ def redact_text(
     """
     from redactor.detect import Detector
     from redactor.detect.batch import LineError, redact_lines
+    from redactor.models import spacy_model_name
+    from redactor.runs import build_run
 
     if not input_path.is_file():
         raise InputError(f"{input_path}: no such input file")
-    detector = Detector(spacy_model=spacy_model, allow_list=allow or ())
+    run = build_run(overrides=o.overrides(spacy_model=spacy_model))  # the default run's model
+    detector = Detector(
+        spacy_model=spacy_model_name(run.models.spacy, run.models.manifest),
+        allow_list=(*run.allow_terms, *(allow or ())),
+    )
     bad = 0
     with input_path.open("rb") as src, output_path.open("w", encoding="utf-8") as out:
         for item in redact_lines(src, detector, workers=workers):

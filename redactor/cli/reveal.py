@@ -10,6 +10,7 @@ from redactor.cli.app import StoreOpt, app
 from redactor.ingest import validate_id
 from redactor.operators import KeyRing
 from redactor.reveal import reveal as reveal_values
+from redactor.runs import read_environment
 from redactor.store import open_store, store_url
 
 host_key_app = typer.Typer(help="Per-host secrets for keyed pseudonyms (pseudonym.v1).")
@@ -22,8 +23,9 @@ def reveal(
     ticket: Annotated[str, typer.Option(help="Ticket or case that authorises this.")],
     actor: Annotated[str, typer.Option(help="Who is revealing (recorded in the audit log).")],
     role: Annotated[
-        str, typer.Option(envvar="REDACTOR_ROLE", help="Your role; only 'admin' may reveal.")
-    ] = "",
+        str | None,
+        typer.Option(help="Your role; only 'admin' may reveal [default: REDACTOR_ROLE]."),
+    ] = None,
     policy: Annotated[
         str, typer.Option(help="The policy whose encrypt.v1 tokens to decrypt.")
     ] = "escrow",
@@ -35,6 +37,7 @@ def reveal(
     allowed or refused, is written to the audit log with the actor and ticket first.
     """
     validate_id(recording_id)
+    role = role or read_environment().role or ""
     text = reveal_values(
         open_store(store), recording_id, policy=policy, actor=actor, role=role, ticket=ticket
     )

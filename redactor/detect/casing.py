@@ -93,7 +93,9 @@ def _cache_path() -> Path | None:
         version = metadata.version("spacy-lookups-data")
     except metadata.PackageNotFoundError:
         return None
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    from redactor.environment import read_environment
+
+    root = read_environment().cache_dir or Path.home() / ".cache"
     return root / "redactor" / f"lexicon-v2-{version}-{PROPER_MARGIN}.txt"
 
 

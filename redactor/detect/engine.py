@@ -11,7 +11,6 @@ breaks, so the previous speaker turn counts.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -114,8 +113,9 @@ def split_doc_spans(
 
 
 def _allow_from_env() -> frozenset[str]:
-    raw = os.environ.get("REDACTOR_ALLOW_TERMS", "")
-    return frozenset(t.strip().lower() for t in raw.split(",") if t.strip())
+    from redactor.environment import read_environment
+
+    return frozenset(t.lower() for t in read_environment().allow_terms)
 
 
 class PresidioDetector:

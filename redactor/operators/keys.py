@@ -25,11 +25,15 @@ class KeyRing:
     directory: Path
 
     @classmethod
-    def default(cls, artifact_root: Path | None = None) -> KeyRing:
-        """``REDACTOR_KEYS_DIR``, else ``keys/`` next to the store's artifact folder."""
-        env = os.environ.get("REDACTOR_KEYS_DIR")
-        if env:
-            return cls(Path(env))
+    def default(cls, artifact_root: Path | None = None, directory: Path | None = None) -> KeyRing:
+        """``directory`` (a run's ``store.keys_dir``), else ``REDACTOR_KEYS_DIR``, else
+        ``keys/`` next to the store's artifact folder."""
+        if directory is None:
+            from redactor.environment import read_environment
+
+            directory = read_environment().keys_dir
+        if directory is not None:
+            return cls(directory)
         base = artifact_root.parent if artifact_root is not None else Path("redactor-data")
         return cls(base / "keys")
 

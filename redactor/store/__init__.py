@@ -7,9 +7,9 @@ records in :mod:`redactor.store.records`.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from redactor.environment import DEFAULT_STORE, read_environment, store_location
 from redactor.errors import InputError
 from redactor.store.core import Store
 from redactor.store.db import MEMORY
@@ -50,15 +50,14 @@ __all__ = [
     "store_url",
 ]
 
-DEFAULT_STORE = "redactor-data/redactor.db"
-
 
 def store_url(location: str | None) -> tuple[str, Path]:
     """Map ``--store`` (a SQLite path or a ``postgresql://`` URL) to an engine URL + file root."""
-    location = location or os.environ.get("REDACTOR_STORE") or DEFAULT_STORE
+    location = store_location(location)
+    artifacts = read_environment().artifacts
     if location.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
         url = "postgresql+psycopg://" + location.split("://", 1)[1]
-        root = Path(os.environ.get("REDACTOR_ARTIFACTS", "redactor-data/artifacts"))
+        root = artifacts or Path("redactor-data/artifacts")
         return url, root
     if "://" in location:
         raise InputError(
@@ -69,7 +68,7 @@ def store_url(location: str | None) -> tuple[str, Path]:
     if path.is_dir():
         path = path / "redactor.db"
     path.parent.mkdir(parents=True, exist_ok=True)
-    root = Path(os.environ.get("REDACTOR_ARTIFACTS") or path.parent / "artifacts")
+    root = artifacts or path.parent / "artifacts"
     return f"sqlite:///{path}", root
 
 

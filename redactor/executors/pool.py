@@ -2,16 +2,21 @@
 
 Why processes: Whisper (CTranslate2) and spaCy release the GIL only in parts, and one worker
 per core with few threads each scales better than one process with many threads. Each worker
-builds its ``LocalPipeline`` once, in the pool initializer, and loads the models there, so a
-file costs only its own work. CPU threads per worker are set so that workers x threads does
-not exceed the cores (CTranslate2 through ``WhisperSpec.cpu_threads``; BLAS/OpenMP through the
-environment the workers start with).
+builds its pipeline from the ``RunConfig`` once, in the pool initializer, and loads the models
+there, so a file costs only its own work. CPU threads per worker are set so that workers x
+threads does not exceed the cores (CTranslate2 through ``WhisperSpec.cpu_threads``;
+BLAS/OpenMP through the environment the workers start with).
 
 Results stream back as files finish. A file that fails is recorded with its reason and the
 batch goes on; a worker that dies (killed, out of memory) is replaced and its in-flight files
 are tried once more, then recorded as failed. Nothing of a failed file is stored: the store
 writes a recording in one transaction at the end. Resuming is the pipeline's own rule: a file
 whose content hash is already stored is skipped unless ``force``.
+
+When one worker dies, ``concurrent.futures`` breaks the whole pool: every file in flight on
+the *other* workers loses its result too, even one whose worker had already committed it. Its
+retry then finds the content stored and would say ``skipped``; a retry that finds the
+recording stored since this batch began reports it ``done`` (it was this batch's work).
 """
 
 from __future__ import annotations
@@ -19,110 +24,29 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import time
-from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from redactor.models import WhisperSpec
-from redactor.pipelines.local import LocalPipeline, ProcessResult
+from redactor.errors import RedactorError
+from redactor.executors.guard import process_file_safely
+from redactor.executors.stages import LocalPipeline, ProcessResult, build_pipeline, warm_up
 from redactor.types import RecordingMeta
 
-__all__ = [
-    "BatchSummary",
-    "PipelineSpec",
-    "available_cores",
-    "process_file_safely",
-    "run_pool",
-    "threads_per_worker",
-]
+if TYPE_CHECKING:
+    from redactor.runs import RunConfig
+
+__all__ = ["PoolExecutor", "available_cores", "run_pool", "threads_per_worker"]
 
 log = logging.getLogger("redactor.pool")
 
 THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 MAX_ATTEMPTS = 2  # a file in flight when its worker died is tried once more
-
-
-@dataclass(frozen=True)
-class PipelineSpec:
-    """What a worker needs to build its own pipeline: picklable, no loaded models inside.
-
-    ``extra`` is passed to ``LocalPipeline`` as keyword arguments (policies, audio options),
-    so the pool and the Ray executor follow whatever the local pipeline grows.
-    """
-
-    store: str | None = None
-    whisper: WhisperSpec = field(default_factory=WhisperSpec)
-    spacy_model: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def like(
-        cls,
-        pipeline: LocalPipeline,
-        *,
-        store: str | None,
-        whisper: WhisperSpec,
-        spacy_model: str | None,
-    ) -> PipelineSpec:
-        """A spec for pipelines configured like ``pipeline`` (its policies, audio options...)."""
-        engines = {"store", "transcriber", "detector"}
-        extra = {
-            f.name: getattr(pipeline, f.name) for f in fields(pipeline) if f.name not in engines
-        }
-        return cls(store=store, whisper=whisper, spacy_model=spacy_model, extra=extra)
-
-    def prepare(self) -> None:
-        """Create or migrate the store once, here, before workers open it all at the same time
-        (concurrent first opens of a new SQLite store race on its migrations)."""
-        from redactor.store import open_store
-
-        open_store(self.store).close()
-
-    def build(self, *, cpu_threads: int | None = None, device: str | None = None) -> LocalPipeline:
-        from redactor.detect import Detector
-        from redactor.store import open_store
-        from redactor.transcribe import FasterWhisperTranscriber
-
-        whisper = self.whisper
-        if cpu_threads is not None:
-            whisper = replace(whisper, cpu_threads=cpu_threads)
-        if device is not None and device != whisper.device:
-            whisper = replace(whisper, device=device, compute_type="float16")
-        return LocalPipeline(
-            store=open_store(self.store),
-            transcriber=FasterWhisperTranscriber(whisper),
-            detector=Detector(spacy_model=self.spacy_model),
-            **dict(self.extra),
-        )
-
-
-def warm_up(pipeline: LocalPipeline) -> None:
-    """Load the models now, once, rather than inside the first file's timing."""
-    model = getattr(pipeline.transcriber, "model", None)
-    del model
-    pipeline.detector.analyze_texts(["warm up"])
-
-
-def process_file_safely(
-    pipeline: LocalPipeline, path: Path, meta: RecordingMeta, force: bool, allow_purged: bool
-) -> ProcessResult:
-    """``process_file``, with an unexpected error turned into a failed result for this file.
-
-    The message names the file and the error type only: an exception's text may quote content.
-    """
-    try:
-        return pipeline.process_file(path, meta, force=force, allow_purged=allow_purged)
-    except Exception as exc:
-        log.warning("%s: failed with %s", path, type(exc).__name__)
-        return ProcessResult(
-            path, None, "failed", f"{path}: internal error ({type(exc).__name__})", 1
-        )
 
 
 def available_cores() -> int:
@@ -137,36 +61,26 @@ def threads_per_worker(workers: int, cores: int | None = None) -> int:
     return max(1, (cores or available_cores()) // max(1, workers))
 
 
-@dataclass
-class BatchSummary:
-    """Counts by status, audio seconds processed and the wall time: the end-of-batch line."""
+@dataclass(frozen=True)
+class PoolExecutor:
+    """``run.executor.workers`` processes on this machine. ``initializer`` is a seam for
+    tests: it gets ``(run, threads)`` and must set up what ``_work`` uses."""
 
-    counts: Counter[str] = field(default_factory=Counter)
-    audio_s: float = 0.0
-    started: float = field(default_factory=time.monotonic)
+    run: RunConfig
+    initializer: Any = None
+    name = "pool"
 
-    def add(self, result: ProcessResult) -> None:
-        self.counts[result.status] += 1
-        if result.status == "done":
-            self.audio_s += result.duration_s
-
-    @property
-    def elapsed_s(self) -> float:
-        return time.monotonic() - self.started
-
-    @property
-    def realtime_factor(self) -> float:
-        """Audio seconds processed per wall-clock second."""
-        return self.audio_s / self.elapsed_s if self.elapsed_s > 0 else 0.0
-
-    def line(self) -> str:
-        parts = [f"{self.counts[s]} {s}" for s in ("done", "skipped", "failed", "refused")]
-        if not self.counts["refused"]:
-            parts.pop()
-        return (
-            ", ".join(parts)
-            + f"; {self.audio_s / 3600:.3f} audio hours in {self.elapsed_s:.1f} s"
-            + f" ({self.realtime_factor:.1f}x real time)"
+    def process(
+        self, files: Sequence[Path], meta: RecordingMeta, *, force: bool, allow_purged: bool
+    ) -> Iterator[ProcessResult]:
+        return run_pool(
+            files,
+            meta,
+            run=self.run,
+            workers=self.run.executor.workers,
+            force=force,
+            allow_purged=allow_purged,
+            initializer=self.initializer or _init_worker,
         )
 
 
@@ -175,15 +89,36 @@ class BatchSummary:
 _WORKER: LocalPipeline | None = None
 
 
-def _init_worker(spec: PipelineSpec, threads: int) -> None:
+def _init_worker(run: RunConfig, threads: int) -> None:
     global _WORKER
-    _WORKER = spec.build(cpu_threads=threads)
+    _WORKER = build_pipeline(run, cpu_threads=threads)
     warm_up(_WORKER)
 
 
-def _work(path: Path, meta: RecordingMeta, force: bool, allow_purged: bool) -> ProcessResult:
+def _work(
+    path: Path, meta: RecordingMeta, force: bool, allow_purged: bool, since: datetime | None
+) -> ProcessResult:
+    """One file in a worker. ``since``: set on a retry, the time this batch began."""
     assert _WORKER is not None, "worker used before its initializer ran"
-    return process_file_safely(_WORKER, path, meta, force, allow_purged)
+    result = process_file_safely(_WORKER, path, meta, force, allow_purged)
+    if since is not None and result.status == "skipped" and result.recording_id:
+        return _stored_by_lost_attempt(_WORKER, result, since)
+    return result
+
+
+def _stored_by_lost_attempt(
+    pipeline: LocalPipeline, result: ProcessResult, since: datetime
+) -> ProcessResult:
+    """A retry's ``skipped``, as ``done`` where the recording was stored during this batch:
+    by the attempt whose result the broken pool lost."""
+    assert result.recording_id is not None
+    try:
+        row = pipeline.store.recordings.get(result.recording_id)
+    except RedactorError:
+        return result
+    if row.created_at < since:
+        return result
+    return replace(result, status="done", duration_s=row.duration_s)
 
 
 # -- parent side -------------------------------------------------------------------------------
@@ -209,7 +144,7 @@ def run_pool(
     files: Iterable[Path],
     meta: RecordingMeta,
     *,
-    spec: PipelineSpec,
+    run: RunConfig,
     workers: int,
     force: bool = False,
     allow_purged: bool = False,
@@ -220,7 +155,8 @@ def run_pool(
     At most two files per worker are in flight, so a batch of millions of files is fed
     lazily. ``initializer`` is a seam for tests (it must set up what ``_work`` uses).
     """
-    spec.prepare()
+    _prepare(run)
+    started = datetime.now(UTC)
     threads = threads_per_worker(workers)
     queue = iter(files)
     retry: list[tuple[Path, int]] = []
@@ -232,7 +168,7 @@ def run_pool(
                 max_workers=workers,
                 mp_context=ctx,
                 initializer=initializer,
-                initargs=(spec, threads),
+                initargs=(run, threads),
             )
             pending: dict[Future[ProcessResult], tuple[Path, int]] = {}
 
@@ -251,7 +187,8 @@ def run_pool(
                     if item is None:
                         return
                     try:
-                        fut = pool.submit(_work, item[0], meta, force, allow_purged)
+                        since = started if item[1] > 1 else None
+                        fut = pool.submit(_work, item[0], meta, force, allow_purged, since)
                     except BrokenProcessPool:  # a worker died since the last wait
                         retry.append(item)
                         return
@@ -284,3 +221,11 @@ def run_pool(
                     )
                 else:
                     retry.append((path, attempt + 1))
+
+
+def _prepare(run: RunConfig) -> None:
+    """Create or migrate the store once, here, before workers open it all at the same time
+    (concurrent first opens of a new SQLite store race on its migrations)."""
+    from redactor.executors.stages import open_run_store
+
+    open_run_store(run).close()

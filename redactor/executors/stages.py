@@ -1,16 +1,19 @@
-"""One machine: ingest -> transcribe -> detect -> redact -> store, one file at a time.
+"""The stages of one file: ingest -> transcribe -> detect -> redact -> store.
 
-Engines (Whisper, spaCy/Presidio) are created lazily and reused for every file. Each file's
-results are stored in one transaction after every stage succeeded, so a failure stores nothing;
-a purge that lands while a file is being processed is noticed before the write.
+Every executor runs this, in this process (``inline``), in pool workers or in Ray actors;
+``build_pipeline`` makes one from a ``RunConfig``. Engines (Whisper, spaCy/Presidio) are
+created lazily and reused for every file. Each file's results are stored in one transaction
+after every stage succeeded, so a failure stores nothing; a purge that lands while a file is
+being processed is noticed before the write.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from redactor.audio import AudioOptions, audio_artifacts
 from redactor.crypto import new_key
@@ -24,14 +27,17 @@ from redactor.language import (
     with_language,
 )
 from redactor.operators import KeyRing
-from redactor.policy import Policy, default_policies
+from redactor.policy import Policy, default_policies, load_policy
 from redactor.redact import redact_transcript
-from redactor.store import ArtifactKind, NewArtifact, ProcessedRecording, Store
+from redactor.store import ArtifactKind, NewArtifact, ProcessedRecording, Store, open_store
 from redactor.summarize import summarize_recording
 from redactor.transcribe import FasterWhisperTranscriber, Transcriber, default_speakers
 from redactor.types import RecordingMeta, Transcript
 
-__all__ = ["LocalPipeline", "ProcessResult"]
+if TYPE_CHECKING:
+    from redactor.runs import RunConfig
+
+__all__ = ["LocalPipeline", "ProcessResult", "build_pipeline", "open_run_store", "warm_up"]
 
 log = logging.getLogger("redactor.pipeline")
 
@@ -192,3 +198,51 @@ class LocalPipeline:
                 yield ProcessResult(Path(str(item.path)), None, "failed", str(item), 2)
                 continue
             yield self.process_file(item, meta, force=force, allow_purged=allow_purged)
+
+
+def open_run_store(run: RunConfig) -> Store:
+    """The run's store (``store.location``, its artifact folder where the run names one)."""
+    artifacts = Path(run.store.artifacts) if run.store.artifacts else None
+    return open_store(run.store.location, artifact_root=artifacts)
+
+
+def build_pipeline(
+    run: RunConfig, *, cpu_threads: int | None = None, device: str | None = None
+) -> LocalPipeline:
+    """A pipeline as ``run`` says (models, policies, audio, stages, store); loads nothing yet.
+
+    ``cpu_threads``/``device``: what the executor gives this worker (threads per pool worker;
+    CUDA for a Ray actor with a GPU, which then computes in float16).
+    """
+    from redactor.models import spacy_model_name
+
+    whisper = run.models.whisper_spec()
+    if cpu_threads is not None:
+        whisper = replace(whisper, cpu_threads=cpu_threads)
+    if device is not None and device != whisper.device:
+        whisper = replace(whisper, device=device, compute_type="float16")
+    policy_dir = Path(run.policy_dir) if run.policy_dir else None
+    store = open_run_store(run)
+    keys = Path(run.store.keys_dir) if run.store.keys_dir else None
+    return LocalPipeline(
+        store=store,
+        transcriber=FasterWhisperTranscriber(whisper),
+        detector=Detector(
+            spacy_model=spacy_model_name(run.models.spacy, run.models.manifest),
+            allow_list=run.allow_terms,
+        ),
+        policies=tuple(load_policy(n, policy_dir) for n in run.policies),
+        audio=run.audio,
+        keyring=KeyRing.default(store.artifact_root, keys),
+        summaries=run.summaries,
+        languages=frozenset(run.languages),
+    )
+
+
+def warm_up(pipeline: LocalPipeline) -> None:
+    """Load the models now, once, rather than inside the first file's timing."""
+    model = getattr(pipeline.transcriber, "model", None)
+    del model
+    analyze = getattr(pipeline.detector, "analyze_texts", None)
+    if analyze is not None:
+        analyze(["warm up"])

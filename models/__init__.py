@@ -1,0 +1,1 @@
+"""The model manifest, shipped as ``redactor.models.shipped``; nothing to import here."""

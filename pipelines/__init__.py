@@ -1,0 +1,1 @@
+"""Run definitions (``*.toml``), shipped as ``redactor.runs.shipped``; nothing to import here."""

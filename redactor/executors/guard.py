@@ -1,0 +1,32 @@
+"""The per-file error guard every executor runs a file through.
+
+A file that raises something other than the engine's own errors (which ``process_file``
+already turns into a ``failed`` or ``refused`` result) must fail only itself: the batch goes
+on. The message names the file and the error type only, because an exception's text may
+quote content.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from redactor.executors.stages import LocalPipeline, ProcessResult
+from redactor.types import RecordingMeta
+
+__all__ = ["process_file_safely"]
+
+log = logging.getLogger("redactor.executors")
+
+
+def process_file_safely(
+    pipeline: LocalPipeline, path: Path, meta: RecordingMeta, force: bool, allow_purged: bool
+) -> ProcessResult:
+    """``pipeline.process_file``, with an unexpected error turned into this file's failure."""
+    try:
+        return pipeline.process_file(path, meta, force=force, allow_purged=allow_purged)
+    except Exception as exc:
+        log.warning("%s: failed with %s", path, type(exc).__name__)
+        return ProcessResult(
+            path, None, "failed", f"{path}: internal error ({type(exc).__name__})", 1
+        )
