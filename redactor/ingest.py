@@ -17,17 +17,19 @@ from pathlib import Path
 import numpy as np
 
 from redactor.errors import InputError
-from redactor.types import Participant, RecordingMeta
+from redactor.types import Participant, RecordingMeta, Transcript
 
 __all__ = [
     "AUDIO_SUFFIXES",
     "TRANSCRIPT_SUFFIXES",
     "DecodedAudio",
     "SourceFile",
+    "audio_fingerprint",
     "decode_audio",
     "discover",
     "file_sha256",
     "load_sidecar",
+    "text_fingerprint",
     "validate_id",
 ]
 
@@ -83,6 +85,38 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+# Content fingerprints, kept in a tombstone so the purged call is refused in any other form:
+# versioned because a change of normalisation changes every fingerprint.
+FINGERPRINT_VERSION = "fp1"
+
+
+def text_fingerprint(transcript: Transcript) -> str | None:
+    """The call's words with case, line endings and whitespace normalised (None if empty).
+
+    From the parsed transcript, so the same call as WebVTT or SRT, with CRLF line endings, a
+    byte-order mark or extra blank lines has one fingerprint; timings are left out.
+    """
+    words = " ".join(" ".join(seg.text.split()) for seg in transcript.segments).casefold()
+    if not words.strip():
+        return None  # two empty transcripts are not the same call
+    return f"{FINGERPRINT_VERSION}:text:" + hashlib.sha256(words.encode()).hexdigest()
+
+
+def audio_fingerprint(audio: DecodedAudio) -> str | None:
+    """A hash of the decoded 16 kHz PCM (int16), whatever the container or encoding.
+
+    Lossless re-encodings (WAV, FLAC, another header) decode to the same samples; all-silent
+    audio has no fingerprint (two silent calls of one length are not the same call).
+    """
+    h = hashlib.sha256(f"{len(audio.channels)}:{audio.sample_rate}".encode())
+    loud = False
+    for ch in audio.channels:
+        pcm = np.round(np.clip(ch, -1.0, 1.0) * 32767).astype("<i2")
+        loud |= bool(np.any(pcm))
+        h.update(pcm.tobytes())
+    return f"{FINGERPRINT_VERSION}:pcm:" + h.hexdigest() if loud else None
 
 
 def _is_sidecar(path: Path) -> bool:
