@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from redactor.errors import InputError
-from redactor.types import Participant, RecordingMeta, Transcript
+from redactor.types import Participant, RecordingMeta
 
 __all__ = [
     "AUDIO_SUFFIXES",
@@ -92,16 +92,19 @@ def file_sha256(path: Path) -> str:
 FINGERPRINT_VERSION = "fp1"
 
 
-def text_fingerprint(transcript: Transcript) -> str | None:
-    """The call's words with case, line endings and whitespace normalised (None if empty).
+def text_fingerprint(data: bytes) -> str | None:
+    """A transcript file's text with line endings and whitespace normalised (None if empty).
 
-    From the parsed transcript, so the same call as WebVTT or SRT, with CRLF line endings, a
-    byte-order mark or extra blank lines has one fingerprint; timings are left out.
+    A byte-order mark, CRLF or CR line endings, blank lines and runs of spaces or tabs do not
+    change it, so the purged file re-sent with another line ending or an extra newline is
+    recognised; any change to a word or a timing does.
     """
-    words = " ".join(" ".join(seg.text.split()) for seg in transcript.segments).casefold()
-    if not words.strip():
-        return None  # two empty transcripts are not the same call
-    return f"{FINGERPRINT_VERSION}:text:" + hashlib.sha256(words.encode()).hexdigest()
+    text = data.decode("utf-8-sig", errors="replace")
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    norm = "\n".join(line for line in lines if line)
+    if not norm:
+        return None  # two empty files are not the same call
+    return f"{FINGERPRINT_VERSION}:text:" + hashlib.sha256(norm.encode()).hexdigest()
 
 
 def audio_fingerprint(audio: DecodedAudio) -> str | None:

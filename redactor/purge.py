@@ -51,8 +51,10 @@ __all__ = [
     "REASONS",
     "STEPS",
     "PurgeHook",
+    "begin_purge",
     "purge",
     "register_purge_hook",
+    "resume_purges",
     "unregister_purge_hook",
     "verify_purge",
 ]
@@ -146,13 +148,7 @@ def purge(
     hooks = purge_hooks()
     job = store.purges.job(recording_id)
     if job is None:
-        _check(fault, "plan")
-        job = store.purges.begin(
-            recording_id,
-            lambda plan: _snapshot(plan, reason, hooks),
-            reason=reason,
-            before_commit=lambda: _check(fault, "plan:uncommitted"),
-        )
+        job = begin_purge(store, recording_id, reason, fault=fault)
     elif job.status == PurgeStatus.DONE:
         return job.receipt
     else:
@@ -163,6 +159,42 @@ def purge(
         if step not in _MARK_THEMSELVES:
             store.purges.mark_step(recording_id, step)
     return job.receipt
+
+
+def begin_purge(
+    store: Store,
+    recording_id: str,
+    reason: str,
+    *,
+    host: str | None = None,
+    fault: Fault | None = None,
+) -> PurgeJob:
+    """The first step alone: the job, its receipt and the tombstone, in one commit.
+
+    What a request for a purge (webhook, API) commits before it answers: from then on the
+    purge is a recorded job that ``resume_purges`` (at server start, ``purge --resume``) or
+    a re-run finishes, whatever happens to the process. ``host`` owns an id not stored yet.
+    Returns the existing job if there is one.
+    """
+    if reason not in REASONS:
+        raise InputError(f"--reason: {reason!r} is not one of {', '.join(REASONS)}")
+    job = store.purges.job(recording_id)
+    if job is not None:
+        return job
+    hooks = purge_hooks()
+    _check(fault, "plan")
+    return store.purges.begin(
+        recording_id,
+        lambda plan: _snapshot(plan, reason, hooks),
+        reason=reason,
+        host=host,
+        before_commit=lambda: _check(fault, "plan:uncommitted"),
+    )
+
+
+def resume_purges(store: Store) -> list[PurgeReceipt]:
+    """Finish every purge job that started and did not finish; their receipts, oldest first."""
+    return [purge(store, job.recording_id, job.reason) for job in store.purges.running()]
 
 
 def _snapshot(

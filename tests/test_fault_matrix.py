@@ -170,11 +170,11 @@ def test_fault_matrix_process(fresh: Factory, replay: Replay, detector: Detector
             if r.status not in ("done", "skipped"):
                 problems.append(f"{rid}: re-run {r.status}")
                 continue
-            if st.recording(rid).status != "done":
-                problems.append(f"{rid}: status {st.recording(rid).status}")
+            if st.recordings.get(rid).status != "done":
+                problems.append(f"{rid}: status {st.recordings.get(rid).status}")
             if not load_summary(st, rid):
                 problems.append(f"{rid}: no summaries")
-            named = {st.artifact_file(str(a["path"])) for a in st.artifacts_of(rid) if a["path"]}
+            named = {st.artifact_file(a.path) for a in st.artifacts.of(rid) if a.path}
             for f in st.recording_dir(rid).rglob("*"):
                 if f.is_file() and f.resolve() not in {p.resolve() for p in named}:
                     problems.append(f"{rid}: unregistered file {f.name}")
@@ -275,12 +275,14 @@ def test_fault_matrix_webhook(fresh: Factory) -> None:
         client.post(URL, content=body, headers=signed(secrets[case.store.url], body))
 
     def command(case: Case) -> None:
-        with TestClient(create_app(case.reopen())) as client:
+        with TestClient(create_app(case.reopen(), allowed_hosts=["testserver"])) as client:
             post(client, case)
 
     def check(case: Case) -> list[str]:
         st = case.store
-        with TestClient(create_app(st)) as client:  # the restart resumes unfinished work
+        with TestClient(
+            create_app(st, allowed_hosts=["testserver"])
+        ) as client:  # the restart resumes unfinished work
             post(client, case)  # and the host sends the event again
             token = secrets[st.url + "#token"]
             r = client.get(
@@ -289,7 +291,7 @@ def test_fault_matrix_webhook(fresh: Factory) -> None:
         problems = [] if r.json().get("status") == "done" else [f"event: {r.json()}"]
         problems += verify_purge(st, "rec-a1")
         problems += scan_files(case.store_files(), [marker("rec-a1")])
-        if not st.has_recording("rec-a2"):
+        if not st.recordings.exists("rec-a2"):
             problems.append("rec-a2 was purged too")
         return problems
 

@@ -80,4 +80,8 @@ def test_pg_purge_leaves_no_readable_content_without_vacuum(backend_store: Store
     for blob in readable_blobs(st):
         assert not any(n.encode() in blob for n in needles)
     # The other recording is still readable with its key.
-    assert st.raw_transcript(rid + "-other").segments[0].text.endswith(marker(rid + "-other"))
+    assert (
+        st.recordings.raw_transcript(rid + "-other")
+        .segments[0]
+        .text.endswith(marker(rid + "-other"))
+    )

@@ -44,13 +44,13 @@ def test_process_killed_after_the_commit_completes_its_stages_on_retry(
         assert pipe.process_file(CALL, META).status == "done"
 
     kill_at(run, once_stored(backend_store, "call-1"))
-    assert backend_store.has_recording("call-1")
+    assert backend_store.recordings.exists("call-1")
     assert load_summary(backend_store, "call-1") == {}  # killed before the summaries
     pipe = LocalPipeline(store=backend_store, transcriber=transcriber, detector=detector)
     result = pipe.process_file(CALL, META)
     assert result.status == "done", result
     assert set(load_summary(backend_store, "call-1")) >= {"summary", "key_topics"}
-    assert backend_store.recording("call-1").status == "done"
+    assert backend_store.recordings.get("call-1").status == "done"
     # complete now: a further run has nothing left to do
     assert pipe.process_file(CALL, META).status == "skipped"
 
@@ -60,6 +60,6 @@ def test_process_retry_of_a_complete_recording_is_skipped(
 ) -> None:
     pipe = LocalPipeline(store=store, transcriber=transcriber, detector=detector)
     assert pipe.process_file(CALL, META).status == "done"
-    before = sorted(a["id"] for a in store.artifacts_of("call-1"))
+    before = sorted(a.id for a in store.artifacts.of("call-1"))
     assert pipe.process_file(CALL, META).status == "skipped"
-    assert sorted(a["id"] for a in store.artifacts_of("call-1")) == before
+    assert sorted(a.id for a in store.artifacts.of("call-1")) == before

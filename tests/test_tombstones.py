@@ -49,7 +49,7 @@ def test_tombstone_refuses_the_purged_transcript_in_another_form(
     copy.write_bytes(_variants(text)[variant].encode("utf-8"))
     again = pipe.process_file(copy, RecordingMeta(host="acme"))
     assert again.status == "refused", again
-    assert again.recording_id is None and pipe.store.list_recordings() == []
+    assert again.recording_id is None and pipe.store.recordings.all() == []
 
 
 def test_tombstone_refuses_the_purged_audio_in_another_container(
@@ -63,7 +63,7 @@ def test_tombstone_refuses_the_purged_audio_in_another_container(
     sf.write(flac, samples, rate, format="FLAC")
     again = pipe.process_file(flac, RecordingMeta(host="acme"))
     assert again.status == "refused", again
-    assert pipe.store.list_recordings() == []
+    assert pipe.store.recordings.all() == []
 
 
 def test_tombstone_does_not_refuse_a_different_call(pipe: LocalPipeline, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from redactor.store.records import RecordingStatus
 
 __all__ = ["Eligible", "eligible_recordings", "set_opt_out", "set_training_consent"]
 
-ELIGIBLE_STATUSES = (RecordingStatus.DONE, RecordingStatus.ANONYMIZED)
+ELIGIBLE_STATUSES = (RecordingStatus.STORED, RecordingStatus.DONE, RecordingStatus.ANONYMIZED)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ being processed is noticed before the write.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +19,15 @@ from redactor.audio import AudioOptions, audio_artifacts
 from redactor.crypto import new_key
 from redactor.detect import Detector
 from redactor.errors import InputError, PurgedError, RedactorError
-from redactor.ingest import SourceFile, decode_audio, discover, source_file, validate_id
+from redactor.ingest import (
+    SourceFile,
+    audio_fingerprint,
+    decode_audio,
+    discover,
+    source_file,
+    text_fingerprint,
+    validate_id,
+)
 from redactor.language import (
     DEFAULT_LANGUAGES,
     LanguageRefusedError,
@@ -29,7 +37,14 @@ from redactor.language import (
 from redactor.operators import KeyRing
 from redactor.policy import Policy, default_policies, load_policy
 from redactor.redact import redact_transcript
-from redactor.store import ArtifactKind, NewArtifact, ProcessedRecording, Store, open_store
+from redactor.store import (
+    ArtifactKind,
+    NewArtifact,
+    ProcessedRecording,
+    RecordingStatus,
+    Store,
+    open_store,
+)
 from redactor.summarize import summarize_recording
 from redactor.transcribe import FasterWhisperTranscriber, Transcriber, default_speakers
 from redactor.types import RecordingMeta, Transcript
@@ -52,6 +67,18 @@ class ProcessResult:
     duration_s: float = 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """An input decoded or parsed: its content fingerprint, channels, and the transcript."""
+
+    fingerprint: str | None
+    channels: int
+    transcript: Callable[[], Transcript]
+
+    def __call__(self) -> Transcript:
+        return self.transcript()
+
+
 @dataclass
 class LocalPipeline:
     store: Store
@@ -65,12 +92,42 @@ class LocalPipeline:
 
     def load_transcript(self, src: SourceFile) -> tuple[Transcript, int]:
         """Raw transcript and channel count for an audio or transcript file."""
+        load = self.load(src)
+        return load(), load.channels
+
+    def load(self, src: SourceFile) -> _Loaded:
+        """Decode or parse the input (cheap), so its fingerprint is known before transcribing."""
         if src.kind == "audio":
             audio = decode_audio(src.path)
-            return self.transcriber.transcribe(audio, src.meta.speakers), len(audio.channels)
+            return _Loaded(
+                audio_fingerprint(audio),
+                len(audio.channels),
+                lambda: self.transcriber.transcribe(audio, src.meta.speakers),
+            )
         from redactor.formats import read_transcript
 
-        return read_transcript(src.path), 1
+        parsed = read_transcript(src.path)
+        return _Loaded(text_fingerprint(src.path.read_bytes()), 1, lambda: parsed)
+
+    def _refuse_if_purged(self, path: Path, rid: str, src: SourceFile, fp: str | None) -> None:
+        if self.store.purges.tombstone_for(rid, src.sha256, fp):
+            raise PurgedError(
+                f"{path}: recording {rid} (or this call's content) was purged; "
+                "re-ingest refused (use --allow-purged to force)"
+            )
+
+    def _complete(self, path: Path, rid: str) -> ProcessResult:
+        """A stored recording whose later stages were cut off (a kill): run what is missing."""
+        if self.summaries:
+            red = [
+                self.store.artifacts.redacted_transcript(rid, p.name)
+                for p in self.policies
+                if self.store.artifacts.newest(rid, ArtifactKind.REDACTED_TRANSCRIPT, p.name)
+            ]
+            summarize_recording(self.store, rid, red, self.detector)
+        self.store.recordings.mark_done(rid)
+        log.info("completed the stages of recording %s", rid)
+        return ProcessResult(path, rid, "done")
 
     def process_file(
         self, path: Path, meta: RecordingMeta, *, force: bool = False, allow_purged: bool = False
@@ -78,15 +135,19 @@ class LocalPipeline:
         try:
             src = source_file(path, meta)
             rid = validate_id(src.recording_id)
-            if not allow_purged and self.store.purges.tombstone_for(rid, src.sha256):
-                raise PurgedError(
-                    f"{path}: recording {rid} (or this file's content) was purged; "
-                    "re-ingest refused (use --allow-purged to force)"
-                )
+            if not allow_purged:
+                self._refuse_if_purged(path, rid, src, None)
             existing = self.store.recordings.processed_source(src.sha256)
-            if not force and (existing or self.store.recordings.exists(rid)):
-                return ProcessResult(path, existing or rid, "skipped")
-            raw, channels = self.load_transcript(src)
+            if not force and existing:
+                return ProcessResult(path, existing, "skipped")
+            if not force and self.store.recordings.exists(rid):
+                if self.store.recordings.get(rid).status == RecordingStatus.STORED:
+                    return self._complete(path, rid)
+                return ProcessResult(path, rid, "skipped")
+            loaded = self.load(src)
+            if not allow_purged:
+                self._refuse_if_purged(path, rid, src, loaded.fingerprint)
+            raw, channels = loaded(), loaded.channels
             raw = with_language(raw)
             check_language(path, raw.language, self.languages)
             spans = self.detector.detect(raw)
@@ -105,7 +166,9 @@ class LocalPipeline:
                 )
                 for policy in self.policies
             ]
-            if not allow_purged and self.store.purges.tombstone_for(rid, src.sha256):
+            if not allow_purged and self.store.purges.tombstone_for(
+                rid, src.sha256, loaded.fingerprint
+            ):
                 raise PurgedError(
                     f"{path}: recording {rid} was purged while processing; not stored"
                 )
@@ -137,6 +200,8 @@ class LocalPipeline:
                         spans=spans,
                         extra=extra,
                         data_key=data_key,
+                        fingerprint=loaded.fingerprint,
+                        complete=not self.summaries,
                     ),
                     replace_existing=force,
                     allow_purged=allow_purged,
@@ -150,6 +215,7 @@ class LocalPipeline:
                     f.unlink(missing_ok=True)
             if self.summaries:  # after the write: a purge landing now refuses these too
                 summarize_recording(self.store, rid, redacted, self.detector)
+                self.store.recordings.mark_done(rid)  # a kill before this: the retry finishes
             log.info(
                 "stored recording %s: %d segments, %d detections",
                 rid,

@@ -19,6 +19,7 @@ __all__ = [
 
 class RecordingStatus(StrEnum):
     PROCESSING = "processing"
+    STORED = "stored"  # committed; stages after the commit (summaries) not all done yet
     DONE = "done"
     ANONYMIZED = "anonymized"
 

@@ -59,14 +59,14 @@ class PurgePlan:
         self._conn = conn
         self._artifacts = artifacts
         self.recording_id = recording_id
+        r = s.recordings.c
         rec = conn.execute(
-            select(s.recordings.c.host, s.recordings.c.source_sha256).where(
-                s.recordings.c.id == recording_id
-            )
+            select(r.host, r.source_sha256, r.fingerprint).where(r.id == recording_id)
         ).first()
         self.stored = rec is not None
         self.host: str = rec.host if rec is not None else ""
         self.source_sha256: str = rec.source_sha256 if rec is not None else ""
+        self.fingerprint: str | None = rec.fingerprint if rec is not None else None
         self.refs: list[ArtifactRef] = artifacts.refs(conn, recording_id)
         self.rows = row_counts
 
@@ -109,13 +109,15 @@ class Purges:
         build: Callable[[PurgePlan], tuple[PurgeManifest, PurgeReceipt]],
         *,
         reason: str,
+        host: str | None = None,
         before_commit: Callable[[], None] = lambda: None,
     ) -> PurgeJob:
         """Record a purge job and the tombstone in one transaction, under the recording lock.
 
         ``build(plan)`` turns the snapshot into the manifest and the receipt. From this commit
         on, every writer of the recording sees the tombstone and refuses to store anything.
-        An existing job is returned as it is.
+        An existing job is returned as it is. ``host`` names the owner of an id that is not
+        stored (yet): a host's deletion that arrives before the recording.
         """
         with self._db.begin() as conn:
             self._db.lock_recording(conn, recording_id)
@@ -146,10 +148,11 @@ class Purges:
                 insert(s.tombstones).values(
                     recording_id=recording_id,
                     source_sha256=plan.source_sha256,
-                    host=plan.host,
+                    host=plan.host or host or "",
                     reason=reason,
                     purged_at=ts,
                     receipt=receipt_json,
+                    fingerprint=plan.fingerprint,
                 )
             )
             before_commit()
@@ -189,11 +192,16 @@ class Purges:
 
     # -- tombstones -------------------------------------------------------------------------
 
-    def tombstone_for(self, recording_id: str, sha256: str | None = None) -> str | None:
-        """The purged recording id matching this id or source hash, if any."""
-        cond = s.tombstones.c.recording_id == recording_id
+    def tombstone_for(
+        self, recording_id: str, sha256: str | None = None, fingerprint: str | None = None
+    ) -> str | None:
+        """The purged recording id matching this id, source hash or content fingerprint."""
+        t = s.tombstones.c
+        cond = t.recording_id == recording_id
         if sha256:
-            cond = cond | (s.tombstones.c.source_sha256 == sha256)
+            cond = cond | (t.source_sha256 == sha256)
+        if fingerprint:
+            cond = cond | (t.fingerprint == fingerprint)
         with self._db.connect() as conn:
             row = conn.execute(select(s.tombstones.c.recording_id).where(cond)).first()
         return None if row is None else str(row.recording_id)
@@ -206,7 +214,20 @@ class Purges:
         if r is None:
             return None
         receipt = PurgeReceipt.from_dict(json.loads(r.receipt)) if r.receipt else None
-        return Tombstone(r.recording_id, r.source_sha256, r.host, r.reason, r.purged_at, receipt)
+        return Tombstone(
+            r.recording_id, r.source_sha256, r.host, r.reason, r.purged_at, receipt, r.fingerprint
+        )
+
+    def running(self) -> list[PurgeJob]:
+        """Purge jobs that started and did not finish (a crash, a kill): to be resumed."""
+        with self._db.connect() as conn:
+            ids = conn.execute(
+                select(s.purge_jobs.c.recording_id)
+                .where(s.purge_jobs.c.status == PurgeStatus.RUNNING)
+                .order_by(s.purge_jobs.c.started_at)
+            ).all()
+            jobs = [self._job(conn, rid) for (rid,) in ids]
+        return [j for j in jobs if j is not None]
 
     def tombstoned_among(self, recording_ids: list[str]) -> list[str]:
         """Which of these recordings have a tombstone (in batches of 500)."""

@@ -138,6 +138,18 @@ class Recordings:
                 self._db.recording_dir(rid).rmdir()
             raise PurgedError(f"recording {rid} was purged; not stored")
 
+    def mark_done(self, recording_id: str) -> None:
+        """The stages after the commit (summaries) are done: ``stored`` becomes ``done``."""
+        with self._db.begin() as conn:
+            conn.execute(
+                update(s.recordings)
+                .where(
+                    s.recordings.c.id == recording_id,
+                    s.recordings.c.status == RecordingStatus.STORED,
+                )
+                .values(status=RecordingStatus.DONE, updated_at=now())
+            )
+
     def set_consent(self, recording_id: str, consent_training: bool) -> None:
         self.get(recording_id)
         with self._db.begin() as conn:

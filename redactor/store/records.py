@@ -107,6 +107,8 @@ class ProcessedRecording:
     spans: Sequence[Span]
     extra: Sequence[NewArtifact] = ()  # e.g. redacted audio files already on disk
     data_key: bytes | None = None  # the key the run already used (encrypt.v1); else fresh
+    fingerprint: str | None = None  # normalised content (``redactor.ingest``), for tombstones
+    complete: bool = True  # False: later stages (summaries) follow; status ``stored`` till then
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,6 +342,7 @@ class Tombstone:
     reason: str
     purged_at: datetime
     receipt: PurgeReceipt | None
+    fingerprint: str | None = None
 
 
 # -- retention -----------------------------------------------------------------------------
@@ -408,6 +411,7 @@ class DatasetExport:
     status: ExportStatus
     rows: int
     recordings: int
+    staging: Path | None = None  # while writing: where the export is being staged
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,9 +58,11 @@ recordings = Table(
     Column("duration_s", Float, nullable=False, default=0.0),
     Column("consent_training", Boolean, nullable=False, default=False),
     Column("speakers", Text, nullable=False, default="[]"),  # JSON list of labels
-    Column("status", String(32), nullable=False),  # processing | done | anonymized
+    Column("status", String(32), nullable=False),  # stored | done | anonymized
     Column("created_at", DateTime(timezone=True), nullable=False, index=True),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # normalised-content fingerprint (``redactor.ingest``), copied into the tombstone
+    Column("fingerprint", String(96), nullable=True),  # added by migration "durability"
 )
 
 participants = Table(
@@ -172,6 +174,7 @@ tombstones = Table(
     Column("reason", String(32), nullable=False),
     Column("purged_at", DateTime(timezone=True), nullable=False),
     Column("receipt", Text, nullable=True),
+    Column("fingerprint", String(96), nullable=True, index=True),  # migration "durability"
 )
 
 Index("ix_artifacts_derived", artifacts.c.derived_from)
@@ -306,6 +309,8 @@ dataset_exports = Table(
     Column("recordings", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # the staging folder while ``writing``: a killed export's copy is found and swept
+    Column("staging", Text, nullable=True),  # added by migration "durability"
 )
 
 # Exports rewritten because a recording was purged. ``purged_recording`` (not ``recording_id``)
@@ -325,9 +330,32 @@ def _m4_dataset_exports(conn: Connection) -> None:
     metadata.create_all(conn, tables=[dataset_exports, dataset_export_purges])
 
 
+def _add_columns(conn: Connection, table: Table, names: list[str]) -> None:
+    """Add columns of ``table`` a store made by an older version lacks (a new store already
+    has them: its tables were created from the current definitions)."""
+    from sqlalchemy import inspect
+
+    have = {c["name"] for c in inspect(conn).get_columns(table.name)}
+    for name in names:
+        if name not in have:
+            col = table.c[name]
+            ddl = col.type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {name} {ddl}")
+
+
+def _m_durability(conn: Connection) -> None:
+    _add_columns(conn, recordings, ["fingerprint"])
+    _add_columns(conn, tombstones, ["fingerprint"])
+    _add_columns(conn, dataset_exports, ["staging"])
+    conn.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_tombstones_fingerprint ON tombstones (fingerprint)"
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("initial", _m1_initial),
     ("purge_jobs_retention", _m2_purge_jobs_retention),
     ("web_access", _m3_web_access),
     ("dataset_exports", _m4_dataset_exports),
+    ("durability", _m_durability),
 ]

@@ -122,6 +122,17 @@ class Webhooks:
                 update(e).where(e.c.host == host, e.c.event_id == event_id).values(**values)
             )
 
+    def unfinished(self) -> list[WebhookEvent]:
+        """Events accepted and not finished (the server stopped after the 202), oldest first."""
+        e = s.webhook_events
+        with self._db.connect() as conn:
+            rows = conn.execute(
+                select(e.c.host, e.c.event_id)
+                .where(e.c.status == WebhookStatus.ACCEPTED)
+                .order_by(e.c.received_at)
+            ).all()
+        return [ev for r in rows if (ev := self.event(r.host, r.event_id)) is not None]
+
     def event(self, host: str | None, event_id: str) -> WebhookEvent | None:
         """An event and its receipt (None if this host has no such event)."""
         e = s.webhook_events

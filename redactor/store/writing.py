@@ -49,7 +49,8 @@ def insert_processed(
             duration_s=raw.duration_s,
             consent_training=meta.consent_training,
             speakers=json.dumps(sorted({seg.speaker for seg in raw.segments})),
-            status=RecordingStatus.DONE,
+            status=RecordingStatus.DONE if rec.complete else RecordingStatus.STORED,
+            fingerprint=rec.fingerprint,
             created_at=ts,
             updated_at=ts,
         )

@@ -14,7 +14,8 @@ default), and there are no trailing-slash redirects: nothing builds a URL from a
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -50,6 +51,22 @@ PurgeFn = Callable[..., PurgeReceipt]
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
+def _resume(store: Store, purge_fn: PurgeFn) -> None:
+    """At start: finish the purges a previous server was killed in (webhook or API), then
+    the webhook events they answer. A failure is logged and retried at the next start."""
+    from redactor.purge import resume_purges
+    from redactor.web.webhooks import resume_events
+
+    try:
+        jobs = resume_purges(store)
+        events = resume_events(store, purge_fn)
+    except Exception as exc:
+        log.error("resuming unfinished purges failed: %s", type(exc).__name__)
+        return
+    if jobs or events:
+        log.warning("resumed %d unfinished purge(s), %d webhook event(s)", len(jobs), events)
+
+
 def _default_purge() -> PurgeFn:
     from redactor.purge import purge
 
@@ -68,15 +85,23 @@ def create_app(
     ``purge(store, recording_id, reason, actor=...) -> receipt``. ``allowed_hosts`` are the
     ``Host`` header values served (``*.example.com`` wildcards allowed); others get 400.
     """
+    purge_fn = purge or _default_purge()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        _resume(store, purge_fn)
+        yield
+
     app = FastAPI(
         title="redactor",
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
         redirect_slashes=False,
+        lifespan=lifespan,
     )
     app.state.store = store
-    app.state.purge = purge or _default_purge()
+    app.state.purge = purge_fn
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(webhooks.router)

@@ -29,11 +29,12 @@ from fastapi.responses import JSONResponse
 from redactor.auth import webhook_secrets
 from redactor.errors import InputError, RedactorError
 from redactor.ingest import validate_id
+from redactor.purge import begin_purge
 from redactor.store import Store
-from redactor.store.records import WebhookStatus
+from redactor.store.records import PurgeStatus, WebhookStatus
 from redactor.web.deps import store_of
 
-__all__ = ["MAX_BODY", "TOLERANCE_S", "router", "sign", "verify"]
+__all__ = ["MAX_BODY", "TOLERANCE_S", "resume_events", "router", "sign", "verify"]
 
 log = logging.getLogger("redactor.web.webhooks")
 
@@ -121,15 +122,26 @@ async def recording_deleted(request: Request, background: BackgroundTasks) -> JS
         body,
     )
     event_id, rid = _parse(body)
-    status, receipt = _initial_status(store, host, rid)
+    purge_fn = request.app.state.purge
+    earlier = store.webhooks.event(host, event_id)
+    if earlier is not None:
+        if earlier.status != WebhookStatus.ACCEPTED:
+            return JSONResponse({"event_id": event_id, "status": "duplicate"}, status_code=200)
+        # Sent again while unfinished (the server died after the 202): run the job again.
+        background.add_task(_run_purge, store, purge_fn, host, event_id, earlier.recording_id)
+        return _accepted(event_id, WebhookStatus.ACCEPTED)
+    status, receipt = _initial_status(store, purge_fn, host, rid)
     new = store.webhooks.add_event(
         host=host, event_id=event_id, recording_id=rid, status=status, receipt=receipt
     )
     if not new:
         return JSONResponse({"event_id": event_id, "status": "duplicate"}, status_code=200)
     if status == WebhookStatus.ACCEPTED:
-        purge_fn = request.app.state.purge
         background.add_task(_run_purge, store, purge_fn, host, event_id, rid)
+    return _accepted(event_id, status)
+
+
+def _accepted(event_id: str, status: WebhookStatus) -> JSONResponse:
     return JSONResponse(
         {
             "event_id": event_id,
@@ -141,16 +153,39 @@ async def recording_deleted(request: Request, background: BackgroundTasks) -> JS
 
 
 def _initial_status(
-    store: Store, host: str, rid: str
+    store: Store, purge_fn: Any, host: str, rid: str
 ) -> tuple[WebhookStatus, dict[str, Any] | None]:
-    """accepted (purge to run), done (purged before: its receipt) or not_found."""
-    if store.recordings.exists(rid) and store.recordings.get(rid).host == host:
-        return WebhookStatus.ACCEPTED, None
+    """accepted (purge to run), done (purged before: its receipt) or not_found.
+
+    Before ``accepted`` is recorded (and answered) the purge job is committed, so a server
+    killed after the 202 finishes it at its next start. An id nobody has stored yet is
+    tombstoned for this host (the recording may still be on its way) and answered like
+    another host's recording: ``not_found``, so the answer says nothing about other hosts.
+    """
+    job = store.purges.job(rid)
     tomb = store.purges.tombstone(rid)
     if tomb is not None and tomb.host == host:
+        if job is not None and job.status == PurgeStatus.RUNNING:
+            return WebhookStatus.ACCEPTED, None  # a purge cut off earlier: finish it
         return WebhookStatus.DONE, tomb.receipt.as_dict() if tomb.receipt else {}
-    # Another host's recording is treated exactly like a missing one.
+    if store.recordings.exists(rid):
+        if store.recordings.get(rid).host != host:
+            return WebhookStatus.NOT_FOUND, None
+        begin_purge(store, rid, "host-deleted", host=host)
+        return WebhookStatus.ACCEPTED, None
+    if tomb is None:
+        begin_purge(store, rid, "host-deleted", host=host)
+        receipt = purge_fn(store, rid, "host-deleted", actor=f"webhook:{host}")
+        return WebhookStatus.NOT_FOUND, receipt.as_dict()
     return WebhookStatus.NOT_FOUND, None
+
+
+def resume_events(store: Store, purge_fn: Any) -> int:
+    """Finish every accepted event (a server killed after its 202); how many there were."""
+    events = store.webhooks.unfinished()
+    for event in events:
+        _run_purge(store, purge_fn, event.host, event.event_id, event.recording_id)
+    return len(events)
 
 
 def _run_purge(store: Store, purge_fn: Any, host: str, event_id: str, rid: str) -> None:
