@@ -74,3 +74,33 @@ def test_purge_cli_reingest_of_a_purged_recording_is_refused(
     assert _run(backend_store, "verify-purge", "mtg-1").exit_code == 0
     forced = _run(backend_store, "process", str(src), "--id", "mtg-1", "--allow-purged")
     assert forced.exit_code == 0 and "\tdone\t" in forced.stdout
+
+
+def test_purge_cli_resume_finishes_every_purge_a_kill_cut_off(backend_store: Store) -> None:
+    from tests.killpoints import Op, kill_at
+
+    make_recording(backend_store, "rec-a")
+    make_recording(backend_store, "rec-b")
+    backend_store.close()
+    for rid in ("rec-a", "rec-b"):
+
+        def cut_off(rid: str = rid) -> None:
+            from redactor.purge import purge
+
+            purge(
+                Store(backend_store.url, artifact_root=backend_store.artifact_root),
+                rid,
+                "host-deleted",
+            )
+
+        kill_at(cut_off, lambda op: op.kind == "rmtree")  # tombstoned, key gone, files left
+    assert {j.recording_id for j in backend_store.purges.running()} == {"rec-a", "rec-b"}
+    bad = _run(backend_store, "purge", "rec-a", "--resume")
+    assert bad.exit_code == 2
+    done = _run(backend_store, "purge", "--resume")
+    assert done.exit_code == 0, done.output
+    receipts = [json.loads(line) for line in done.stdout.splitlines()]
+    assert sorted(r["recording_id"] for r in receipts) == ["rec-a", "rec-b"]
+    assert "resumed 2 purge(s)" in done.stderr
+    assert _run(backend_store, "verify-purge", "rec-a").exit_code == 0
+    assert backend_store.purges.running() == []

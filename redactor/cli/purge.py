@@ -30,8 +30,16 @@ class Action(StrEnum):
 
 @app.command()
 def purge(
-    recording_id: Annotated[str, typer.Argument(metavar="ID", help="Recording id.")],
-    reason: Annotated[Reason, typer.Option(help="Why the recording is purged.")],
+    recording_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="Recording id (not with --resume).")
+    ] = None,
+    reason: Annotated[Reason | None, typer.Option(help="Why the recording is purged.")] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume", help="Finish every purge (and webhook event) a crash or kill cut off."
+        ),
+    ] = False,
     store: StoreOpt = None,
 ) -> None:
     """Purge a recording and everything derived from it; print the receipt (JSON).
@@ -39,7 +47,15 @@ def purge(
     Removes every artifact in its lineage (transcripts, audio, summaries, dataset rows,
     files), destroys its data key and leaves a tombstone so it cannot be ingested again.
     Running it again (also after a crash) finishes the job and prints the same receipt.
+    With --resume (no ID): finish every unfinished purge job, one receipt (JSON) a line.
     """
+    if resume:
+        if recording_id is not None:
+            raise InputError("purge: give an ID or --resume, not both")
+        _resume(store)
+        return
+    if recording_id is None or reason is None:
+        raise InputError("purge: give an ID and --reason (or --resume)")
     validate_id(recording_id)
     receipt = purge_recording(open_store(store), recording_id, reason.value, actor="cli")
     typer.echo(json.dumps(receipt.as_dict(), indent=2, sort_keys=True))
@@ -48,6 +64,20 @@ def purge(
             f"note: nothing was stored under {recording_id}; it is tombstoned all the same",
             markup=False,
         )
+
+
+def _resume(location: str | None) -> None:
+    from redactor.purge import resume_purges
+    from redactor.web.webhooks import resume_events
+
+    st = open_store(location)
+    receipts = resume_purges(st)
+    for receipt in receipts:
+        typer.echo(json.dumps(receipt.as_dict(), sort_keys=True))
+    events = resume_events(st, purge_recording)
+    err_console.print(
+        f"resumed {len(receipts)} purge(s) and {events} webhook event(s)", markup=False
+    )
 
 
 @app.command("verify-purge")

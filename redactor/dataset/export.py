@@ -3,15 +3,16 @@
 Steps: select eligible recordings; take each one's redaction under the policy; turn segments
 into rows; drop empty and duplicate utterances; drop rows the residual-PII gate flags; assign
 each recording to one split by a seeded hash; write shards, manifests and the card into a
-staging folder beside ``out_dir``; register the export and its lineage in the store; rename
-the staging folder into place. A failure at any step (including the gate's drop limit) removes
-the staging folder: ``out_dir`` either holds a whole export or nothing.
+staging folder beside ``out_dir`` that the registry knows before it is written; register the
+lineage; rename the staging folder into place. A failure at any step (including the gate's
+drop limit) removes the staging folder, and a kill leaves one the next export, purge or
+``verify-purge`` sweeps (``registry.sweep_staging``): ``out_dir`` either holds a whole export
+or nothing, and no copy of the rows outlives its export.
 """
 
 from __future__ import annotations
 
 import hashlib
-import shutil
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -164,6 +165,7 @@ def export_dataset(
         analyzer = Detector(min_score=GATE_MIN_SCORE)
     export_id = "ds-" + uuid.uuid4().hex[:20]
     report = ExportReport(export_id, out_dir, pol.name, max_drop_share=max_drop_share)
+    registry.sweep_staging(store)  # what killed exports left behind
     chosen, report.skipped = eligible_recordings(store, since=since, host=host)
     report.skipped["no-text"] = 0
     gate = Gate(analyzer)
@@ -218,13 +220,10 @@ def export_dataset(
         "seed": seed,
         "license": license,
     }
-    staging = out_dir.parent / f".{out_dir.name}.partial-{export_id}"
-    try:
+    with registry.staged(store, export_id, out_dir, pol.name) as staging:
         lineage = _write(staging, kept, meta, report, splits, rows_per_shard)
         registry.publish(store, staging, out_dir, meta, lineage, report)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+    registry.finish_publish(store, export_id, out_dir)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -39,7 +39,7 @@ from redactor.dataset.files import (
 )
 from redactor.dataset.rows import conversation_id
 from redactor.store import Store
-from redactor.store.records import ArtifactKind, ArtifactRef
+from redactor.store.records import ArtifactKind, ArtifactRef, ExportStatus
 
 __all__ = ["DATASET_KINDS", "export_purges", "purge_exports", "remove_recording", "verify_exports"]
 
@@ -81,8 +81,11 @@ def remove_recording(store: Store, export_id: str, folder: Path, recording_id: s
             else:
                 filter_jsonl(path, lambda r: r.get("conversation_id") == cid)
         _rewrite_row_manifest(folder, recording_id, version)
-        _finish_manifest(folder, manifest, recording_id, entry, version, removed)
-    _record(store, export_id, recording_id, version, removed, manifest)
+        _update_manifest(folder, manifest, recording_id, entry, version, removed)
+        # The registry before the manifest: killed in between, the manifest still lists the
+        # recording, so the re-run filters again (a no-op) and writes the same version.
+        _record(store, export_id, recording_id, version, removed, manifest)
+        _write_manifest(folder, manifest)
     return version
 
 
@@ -100,7 +103,7 @@ def _rewrite_row_manifest(folder: Path, recording_id: str, version: int) -> None
     write_jsonl(path, kept)
 
 
-def _finish_manifest(
+def _update_manifest(
     folder: Path,
     manifest: dict[str, Any],
     recording_id: str,
@@ -108,8 +111,6 @@ def _finish_manifest(
     version: int,
     removed: int,
 ) -> None:
-    from redactor.dataset.export import write_card
-
     touched = set(entry["files"])
     for f in manifest["files"]:
         path = folder / f["path"]
@@ -132,6 +133,11 @@ def _finish_manifest(
     manifest["history"].append(
         {"version": version, "at": stamp, "change": "purged 1 recording", "rows_removed": removed}
     )
+
+
+def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    from redactor.dataset.export import write_card
+
     write_card(folder, manifest)
     write_manifest(folder, manifest)
 
@@ -154,9 +160,25 @@ def _record(
 
 
 def purge_exports(store: Store, recording_id: str, refs: Sequence[ArtifactRef] = ()) -> None:
-    """The purge hook: remove the recording from every registered export it is in."""
+    """The purge hook: remove the recording from every registered export it is in.
+
+    First sweeps what killed exports left (their staging copies hold rows of everyone), and
+    after each rewrite makes the registry agree with the manifest, whatever cut them apart.
+    """
+    registry.sweep_staging(store)
     for exp in registry.exports(store):
+        if exp.status != ExportStatus.READY:
+            continue
         remove_recording(store, exp.id, exp.out_dir, recording_id)
+        if (exp.out_dir / MANIFEST).is_file():
+            m = read_manifest(exp.out_dir)
+            if registry.disagreement(exp, m):
+                store.datasets.update(
+                    exp.id,
+                    version=int(m["dataset_version"]),
+                    rows=int(m["rows"]),
+                    recordings=len(m["recordings"]),
+                )
 
 
 def export_purges(store: Store, recording_id: str) -> list[dict[str, Any]]:
@@ -165,14 +187,18 @@ def export_purges(store: Store, recording_id: str) -> list[dict[str, Any]]:
 
 
 def verify_exports(store: Store, recording_id: str, refs: Sequence[ArtifactRef] = ()) -> list[str]:
-    """Findings (no content) for every export that still holds anything of the recording."""
-    findings = []
+    """Findings (no content) for every export that still holds anything of the recording, for
+    a registry row that disagrees with its manifest, and for the staging copy of a killed
+    export (swept as it is reported)."""
+    findings = [f"export staging: {f}" for f in registry.sweep_staging(store)]
     for exp in registry.exports(store):
         folder = exp.out_dir
         if not (folder / MANIFEST).is_file():
             continue
         cid = conversation_id(exp.id, recording_id)
         manifest = read_manifest(folder)
+        if why := registry.disagreement(exp, manifest):
+            findings.append(f"export {exp.id}: registry and manifest disagree ({why})")
         if recording_id in manifest.get("recordings", {}):
             findings.append(f"export {exp.id}: manifest still lists the recording")
         for f in manifest.get("files", []):

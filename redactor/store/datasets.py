@@ -7,17 +7,45 @@ recording was purged are recorded in ``dataset_export_purges``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Row, delete, insert, select, update
 
 from redactor.store import schema as s
 from redactor.store.artifacts import artifact_values
 from redactor.store.db import Database, new_artifact_id, now
-from redactor.store.records import DatasetExport, ExportPurge, ExportStatus, NewArtifact
+from redactor.store.records import (
+    ArtifactKind,
+    DatasetExport,
+    ExportPurge,
+    ExportStatus,
+    NewArtifact,
+)
 
 __all__ = ["Datasets"]
+
+
+def _export(r: Row[Any]) -> DatasetExport:
+    return DatasetExport(
+        r.id,
+        Path(r.out_dir),
+        r.policy,
+        r.version,
+        ExportStatus(r.status),
+        r.rows,
+        r.recordings,
+        Path(r.staging) if r.staging else None,
+    )
+
+
+def _names_export(body: bytes, export_id: str) -> bool:
+    try:
+        return bool(json.loads(body).get("export_id") == export_id)
+    except (ValueError, AttributeError):
+        return False
 
 
 class Datasets:
@@ -29,37 +57,18 @@ class Datasets:
         t = s.dataset_exports
         with self._db.connect() as conn:
             rows = conn.execute(select(t).order_by(t.c.created_at, t.c.id)).all()
-        return [
-            DatasetExport(
-                r.id,
-                Path(r.out_dir),
-                r.policy,
-                r.version,
-                ExportStatus(r.status),
-                r.rows,
-                r.recordings,
-            )
-            for r in rows
-        ]
+        return [_export(r) for r in rows]
 
-    def register(
-        self,
-        *,
-        export_id: str,
-        out_dir: Path,
-        policy: str,
-        rows: int,
-        recordings: int,
-        lineage: Sequence[tuple[str, Sequence[NewArtifact]]],
-    ) -> tuple[list[str], list[str]]:
-        """The export row (status ``writing``) and its lineage artifacts, in one transaction.
+    def export(self, export_id: str) -> DatasetExport | None:
+        t = s.dataset_exports
+        with self._db.connect() as conn:
+            r = conn.execute(select(t).where(t.c.id == export_id)).first()
+        return None if r is None else _export(r)
 
-        ``lineage`` is ``(recording id, artifacts)`` per recording; a recording purged
-        meanwhile is skipped under its lock. Returns (artifact ids, purged recording ids).
-        """
+    def reserve(self, export_id: str, *, out_dir: Path, policy: str, staging: Path) -> None:
+        """The registry row of an export about to be staged (status ``writing``), committed
+        before anything is written, so a killed export's staging folder is always known."""
         ts = now()
-        purged: list[str] = []
-        values = []
         with self._db.begin() as conn:
             conn.execute(
                 insert(s.dataset_exports).values(
@@ -68,11 +77,35 @@ class Datasets:
                     policy=policy,
                     version=1,
                     status=ExportStatus.WRITING,
-                    rows=rows,
-                    recordings=recordings,
+                    rows=0,
+                    recordings=0,
                     created_at=ts,
                     updated_at=ts,
+                    staging=str(staging),
                 )
+            )
+
+    def register(
+        self,
+        *,
+        export_id: str,
+        rows: int,
+        recordings: int,
+        lineage: Sequence[tuple[str, Sequence[NewArtifact]]],
+    ) -> tuple[list[str], list[str]]:
+        """The export's counts and its lineage artifacts, in one transaction.
+
+        ``lineage`` is ``(recording id, artifacts)`` per recording; a recording purged
+        meanwhile is skipped under its lock. Returns (artifact ids, purged recording ids).
+        """
+        purged: list[str] = []
+        values = []
+        t = s.dataset_exports
+        with self._db.begin() as conn:
+            conn.execute(
+                update(t)
+                .where(t.c.id == export_id)
+                .values(rows=rows, recordings=recordings, updated_at=now())
             )
             for rid, arts in lineage:
                 self._db.lock_recording(conn, rid)
@@ -84,11 +117,15 @@ class Datasets:
                 conn.execute(insert(s.artifacts), values)
         return [str(v["id"]) for v in values], purged
 
-    def unregister(self, export_id: str, artifact_ids: Iterable[str]) -> None:
-        ids = list(artifact_ids)
+    def unregister(self, export_id: str) -> None:
+        """Forget an export that was never published: its row and its lineage artifacts."""
+        a = s.artifacts.c
+        kinds = [str(ArtifactKind.DATASET_EXPORT), str(ArtifactKind.DATASET_ROWS)]
         with self._db.begin() as conn:
+            rows = conn.execute(select(a.id, a.body).where(a.kind.in_(kinds))).all()
+            ids = [r.id for r in rows if r.body and _names_export(bytes(r.body), export_id)]
             for i in range(0, len(ids), 500):
-                conn.execute(delete(s.artifacts).where(s.artifacts.c.id.in_(ids[i : i + 500])))
+                conn.execute(delete(s.artifacts).where(a.id.in_(ids[i : i + 500])))
             conn.execute(delete(s.dataset_exports).where(s.dataset_exports.c.id == export_id))
 
     def update(
@@ -101,7 +138,9 @@ class Datasets:
         recordings: int | None = None,
     ) -> None:
         given = {"status": status, "version": version, "rows": rows, "recordings": recordings}
-        values = {k: v for k, v in given.items() if v is not None}
+        values: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+        if status == ExportStatus.READY:
+            values["staging"] = None
         t = s.dataset_exports
         with self._db.begin() as conn:
             conn.execute(update(t).where(t.c.id == export_id).values(updated_at=now(), **values))
@@ -109,12 +148,17 @@ class Datasets:
     def record_purge(
         self, export_id: str, recording_id: str, *, version: int, rows_removed: int
     ) -> None:
-        """Note that the export was rewritten without a purged recording (idempotent)."""
+        """Note that the export was rewritten without a purged recording (idempotent: a re-run
+        after a kill keeps the first record, whose row count is the true one)."""
         t = s.dataset_export_purges
         with self._db.begin() as conn:
-            conn.execute(
-                delete(t).where(t.c.purged_recording == recording_id, t.c.export_id == export_id)
-            )
+            seen = conn.execute(
+                select(t.c.version).where(
+                    t.c.purged_recording == recording_id, t.c.export_id == export_id
+                )
+            ).first()
+            if seen is not None:
+                return
             conn.execute(
                 insert(t).values(
                     purged_recording=recording_id,
