@@ -135,11 +135,13 @@ def staged(store: Store, export_id: str, out_dir: Path, policy: str) -> Iterator
     written into it. On an error the folder and the registration go; on a kill the next
     ``sweep_staging`` finds them (the lock died with the process)."""
     staging = out_dir.parent / f".{out_dir.name}.partial-{export_id}"
+    # Registered before the folder exists: a kill in between leaves a row the sweep removes.
+    # (A sweep in that instant removes the row of a live export: ``register`` then fails.)
+    store.datasets.reserve(export_id, out_dir=out_dir, policy=policy, staging=staging)
     staging.mkdir(parents=True)
     fd = _try_lock(staging)
     assert fd is not None, "a new folder cannot be locked by anyone else"
     try:
-        store.datasets.reserve(export_id, out_dir=out_dir, policy=policy, staging=staging)
         yield staging
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Row, delete, insert, select, update
 
+from redactor.errors import StoreError
 from redactor.store import schema as s
 from redactor.store.artifacts import artifact_values
 from redactor.store.db import Database, new_artifact_id, now
@@ -102,11 +103,13 @@ class Datasets:
         values = []
         t = s.dataset_exports
         with self._db.begin() as conn:
-            conn.execute(
+            found = conn.execute(
                 update(t)
-                .where(t.c.id == export_id)
+                .where(t.c.id == export_id, t.c.status == ExportStatus.WRITING)
                 .values(rows=rows, recordings=recordings, updated_at=now())
-            )
+            ).rowcount
+            if not found:
+                raise StoreError(f"export {export_id}: no longer registered (swept); not published")
             for rid, arts in lineage:
                 self._db.lock_recording(conn, rid)
                 if self._db.is_tombstoned(conn, rid):
