@@ -77,7 +77,7 @@ def test_purge_cli_reingest_of_a_purged_recording_is_refused(
 
 
 def test_purge_cli_resume_finishes_every_purge_a_kill_cut_off(backend_store: Store) -> None:
-    from tests.killpoints import Op, kill_at
+    from tests.killpoints import kill_at
 
     make_recording(backend_store, "rec-a")
     make_recording(backend_store, "rec-b")
