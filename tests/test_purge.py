@@ -8,11 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from redactor.errors import InputError, NotFoundError, PurgedError
 from redactor.purge import FAULT_POINTS, PurgeHook, purge, register_purge_hook, verify_purge
 from redactor.purge import unregister_purge_hook as unregister
 from redactor.store import ArtifactRef, Store
+from redactor.store import schema as s
 from tests.synthetic import SECRET, make_recording, marker
 
 
@@ -208,12 +210,21 @@ def test_purge_hooks_own_their_kinds_and_are_verified(backend_store: Store, tmp_
 
 
 def test_purge_sqlite_file_keeps_no_trace_of_the_content(store: Store) -> None:
-    """secure_delete plus a WAL checkpoint: the marker is gone from the database files."""
+    """Content is encrypted at rest; secure_delete plus a WAL checkpoint: the keys are gone
+    from the database files after the purge, so is everything else of the recording."""
     make_recording(store, "rec-a")
     db = Path(store.url.removeprefix("sqlite:///"))
+    with store.engine.connect() as conn:
+        keys = [
+            bytes(k)
+            for t in (s.data_keys, s.content_keys)
+            for (k,) in conn.execute(select(t.c.key))
+        ]
     before = b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
-    assert marker("rec-a").encode() in before
+    assert b"rec-a" in before and all(k in before for k in keys)  # the scan can see
+    assert marker("rec-a").encode() not in before and SECRET.encode() not in before
     purge(store, "rec-a", "host-deleted")
     store.close()
     after = b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
     assert marker("rec-a").encode() not in after
+    assert not any(k in after for k in keys)

@@ -82,13 +82,20 @@ def test_subjects_csv_neutralises_a_hostile_transcript(web: Web) -> None:
     """A transcript whose text is a formula comes out inert in the CSV."""
     from sqlalchemy import select, update
 
+    from redactor.crypto import seal, unseal
+
     with web.store.begin() as conn:
         row = conn.execute(
             select(s.artifacts.c.id, s.artifacts.c.body).where(
                 s.artifacts.c.recording_id == "rec-a1", s.artifacts.c.kind == "redacted_transcript"
             )
         ).one()
-        body = bytes(row.body).replace(b'"text": "my name', b'"text": "=cmd|calc!A1 my name')
+        key = conn.execute(
+            select(s.content_keys.c.key).where(s.content_keys.c.recording_id == "rec-a1")
+        ).scalar_one()
+        plain = unseal(key, bytes(row.body), "rec-a1")  # bodies are encrypted at rest
+        plain = plain.replace(b'"text": "my name', b'"text": "=cmd|calc!A1 my name')
+        body = seal(key, plain, "rec-a1")
         conn.execute(update(s.artifacts).where(s.artifacts.c.id == row.id).values(body=body))
     r = web.client.get("/api/recordings/rec-a1/export?format=csv", headers=web.auth("admin"))
     texts = [row[4] for row in csv.reader(io.StringIO(r.text)) if row[3] == "text"]

@@ -3,6 +3,11 @@
 Every artifact (a transcript, an audio file, a summary, a dataset row or file) is one row in
 ``artifacts`` with its recording id, what it was derived from, its data category and the
 versioned names that produced it; a recording's full lineage is one indexed query.
+
+Bodies are encrypted with the recording's content key (``content_keys``) and decrypted here,
+on the way out: what the database (and its WAL, replicas and backups) holds is ciphertext
+that the purge makes unreadable by deleting the key first. Only the dataset lineage stays in
+clear: export ids, file names and row ids, no content, looked up by export.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, delete, insert, select
 
+from redactor.crypto import is_sealed, seal, unseal
 from redactor.errors import NotFoundError, PurgedError, StoreError
 from redactor.serialize import redacted_from_dict
 from redactor.store import schema as s
@@ -29,9 +35,28 @@ from redactor.types import RedactedTranscript
 __all__ = ["Artifacts"]
 
 _LISTED = [c for c in s.artifacts.c if c.name != "body"]
+# Kinds whose body names an export, not content: kept in clear so an export's lineage can be
+# found (and unregistered) without every recording's key.
+CLEAR_KINDS = frozenset({ArtifactKind.DATASET_EXPORT, ArtifactKind.DATASET_ROWS})
 
 
-def _row(r: Row[Any], *, with_body: bool) -> ArtifactRow:
+def seal_body(key: bytes | None, recording_id: str, kind: str, body: bytes | None) -> bytes | None:
+    if body is None or key is None or kind in CLEAR_KINDS:
+        return body
+    return seal(key, body, recording_id)
+
+
+def open_body(key: bytes | None, recording_id: str, body: bytes | None) -> bytes | None:
+    """The plaintext of a stored body; None if it is sealed and the key is gone (purged)."""
+    if body is None or not is_sealed(body):
+        return body  # clear kinds, and stores written before bodies were encrypted
+    return None if key is None else unseal(key, body, recording_id)
+
+
+def _row(r: Row[Any], *, with_body: bool, key: bytes | None = None) -> ArtifactRow:
+    body = (
+        open_body(key, r.recording_id, bytes(r.body)) if with_body and r.body is not None else None
+    )
     return ArtifactRow(
         id=r.id,
         recording_id=r.recording_id,
@@ -43,12 +68,15 @@ def _row(r: Row[Any], *, with_body: bool) -> ArtifactRow:
         path=r.path,
         sha256=r.sha256,
         created_at=r.created_at,
-        body=bytes(r.body) if with_body and r.body is not None else None,
+        body=body,
     )
 
 
-def artifact_values(recording_id: str, art: NewArtifact, art_id: str) -> dict[str, Any]:
-    """The ``artifacts`` row for a new artifact (hash of the body filled in)."""
+def artifact_values(
+    recording_id: str, art: NewArtifact, art_id: str, key: bytes | None = None
+) -> dict[str, Any]:
+    """The ``artifacts`` row for a new artifact: hash of the body filled in, the body sealed
+    with the recording's content ``key``."""
     sha = art.sha256
     if sha is None and art.body is not None:
         sha = sha256_bytes(art.body)
@@ -62,7 +90,7 @@ def artifact_values(recording_id: str, art: NewArtifact, art_id: str) -> dict[st
         "producer": json.dumps(list(art.producer)),
         "path": art.path,
         "sha256": sha,
-        "body": art.body,
+        "body": seal_body(key, recording_id, str(art.kind), art.body),
         "created_at": now(),
     }
 
@@ -96,7 +124,9 @@ class Artifacts:
                     cond = (a.recording_id == recording_id) & (a.kind == str(art.kind))
                     cond &= a.policy.is_(None) if art.policy is None else a.policy == art.policy
                     conn.execute(delete(s.artifacts).where(cond))
-                conn.execute(insert(s.artifacts).values(artifact_values(recording_id, art, art_id)))
+                key = self._db.content_key(conn, recording_id)
+                values = artifact_values(recording_id, art, art_id, key)
+                conn.execute(insert(s.artifacts).values(values))
         if refused:
             if art.path is not None:
                 self._db.artifact_file(art.path).unlink(missing_ok=True)
@@ -114,7 +144,8 @@ class Artifacts:
             q = q.where(s.artifacts.c.policy == policy)
         with self._db.connect() as conn:
             row = conn.execute(q.order_by(s.artifacts.c.created_at.desc())).first()
-        return None if row is None else _row(row, with_body=True)
+            key = None if row is None else self._db.content_key(conn, recording_id)
+        return None if row is None else _row(row, with_body=True, key=key)
 
     def of(
         self,
@@ -132,8 +163,9 @@ class Artifacts:
         if category is not None:
             q = q.where(s.artifacts.c.data_category == str(category))
         with self._db.connect() as conn:
-            rows = conn.execute(q.order_by(s.artifacts.c.created_at, s.artifacts.c.kind))
-            return [_row(r, with_body=with_body) for r in rows]
+            rows = conn.execute(q.order_by(s.artifacts.c.created_at, s.artifacts.c.kind)).all()
+            key = self._db.content_key(conn, recording_id) if with_body and rows else None
+        return [_row(r, with_body=with_body, key=key) for r in rows]
 
     def redacted_transcript(
         self, recording_id: str, policy: str | None = None
@@ -148,14 +180,16 @@ class Artifacts:
         with self._db.connect() as conn:
             row = conn.execute(q.order_by(s.artifacts.c.created_at)).first()
             known = row is not None or self._db.recording_exists(conn, recording_id)
+            key = None if row is None else self._db.content_key(conn, recording_id)
         if not known:
             raise NotFoundError(f"recording {recording_id}: not found")
-        if row is None:
+        body = None if row is None else open_body(key, recording_id, bytes(row.body))
+        if body is None:
             raise NotFoundError(
                 f"recording {recording_id}: no redacted transcript"
                 + (f" for policy {policy!r}" if policy else "")
             )
-        return redacted_from_dict(json.loads(bytes(row.body)))
+        return redacted_from_dict(json.loads(body))
 
     def refs(self, conn: Connection, recording_id: str) -> list[ArtifactRef]:
         """Every artifact of a recording with a content hash (body, file or ciphertext)."""
@@ -195,7 +229,9 @@ class Artifacts:
         q = select(s.artifacts.c.body).where(
             s.artifacts.c.recording_id == recording_id, s.artifacts.c.kind == str(kind)
         )
-        return [bytes(b) for (b,) in conn.execute(q) if b is not None]
+        key = self._db.content_key(conn, recording_id)
+        bodies = [open_body(key, recording_id, bytes(b)) for (b,) in conn.execute(q) if b]
+        return [b for b in bodies if b is not None]
 
     def _file_sha256(self, path: str) -> str | None:
         try:

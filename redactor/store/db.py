@@ -147,6 +147,13 @@ class Database:
         q = select(s.tombstones.c.recording_id).where(s.tombstones.c.recording_id == recording_id)
         return conn.execute(q).first() is not None
 
+    def content_key(self, conn: Connection, recording_id: str) -> bytes | None:
+        """The key of everything derived from a recording's content; None once purged (or
+        for a recording stored before content was encrypted: its bodies are plain)."""
+        q = select(s.content_keys.c.key).where(s.content_keys.c.recording_id == recording_id)
+        value = conn.execute(q).scalar_one_or_none()
+        return None if value is None else bytes(value)
+
     def recording_exists(self, conn: Connection, recording_id: str) -> bool:
         q = select(s.recordings.c.id).where(s.recordings.c.id == recording_id)
         return conn.execute(q).first() is not None

@@ -253,9 +253,12 @@ class Purges:
         return counts
 
     def destroy_key(self, recording_id: str) -> None:
-        """Crypto-shred: without the data key no copy of the raw transcript can be read."""
+        """Crypto-shred: without its keys no copy of anything of the recording can be read."""
         with self._db.begin() as conn:
             conn.execute(delete(s.data_keys).where(s.data_keys.c.recording_id == recording_id))
+            conn.execute(
+                delete(s.content_keys).where(s.content_keys.c.recording_id == recording_id)
+            )
             self._mark(conn, recording_id, PurgeStep.DESTROY_KEY)
 
     def delete_rows(

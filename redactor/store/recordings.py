@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Row, delete, select, update
 
-from redactor.crypto import decrypt, new_key
+from redactor.crypto import decrypt, new_key, unseal
 from redactor.errors import NotFoundError, PurgedError
 from redactor.serialize import transcript_from_dict
 from redactor.store import schema as s
@@ -198,13 +198,23 @@ class Recordings:
         return None if value is None else bytes(value)
 
     def detections(self, recording_id: str) -> list[Span]:
+        """What was found (decrypted); the legacy ``detections`` rows of older stores too."""
         with self._db.connect() as conn:
+            sealed = conn.execute(
+                select(s.detection_sets.c.body).where(
+                    s.detection_sets.c.recording_id == recording_id
+                )
+            ).scalar_one_or_none()
+            key = self._db.content_key(conn, recording_id)
             rows = conn.execute(
                 select(s.detections)
                 .where(s.detections.c.recording_id == recording_id)
                 .order_by(s.detections.c.segment, s.detections.c.start)
-            )
-            return [Span(r.segment, r.start, r.end, r.label, r.score, r.recognizer) for r in rows]
+            ).all()
+        found = [Span(r.segment, r.start, r.end, r.label, r.score, r.recognizer) for r in rows]
+        if sealed is not None and key is not None:
+            found += [Span(*f) for f in json.loads(unseal(key, bytes(sealed), recording_id))]
+        return sorted(found, key=lambda sp: (sp.segment, sp.start))
 
     def anonymize(self, recording_id: str) -> dict[str, int]:
         """Destroy everything raw of a recording and keep what is redacted or inferred.

@@ -330,6 +330,39 @@ def _m4_dataset_exports(conn: Connection) -> None:
     metadata.create_all(conn, tables=[dataset_exports, dataset_export_purges])
 
 
+# Crypto-shredding for everything of a recording. ``data_keys`` encrypts the raw transcript
+# (destroyed by anonymize and by purge); ``content_keys`` encrypts what is derived from the
+# content and kept after anonymize (redacted transcripts, summaries, detections), destroyed
+# by purge. Deleted rows linger in PostgreSQL heap pages, WAL and backups; without the key
+# they are ciphertext only.
+content_keys = Table(
+    "content_keys",
+    metadata,
+    Column(
+        "recording_id",
+        String(128),
+        ForeignKey("recordings.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("key", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# A recording's detections (type, offsets, score, recognizer) as one encrypted JSON body; the
+# ``detections`` table only holds those of stores written before this migration.
+detection_sets = Table(
+    "detection_sets",
+    metadata,
+    Column(
+        "recording_id",
+        String(128),
+        ForeignKey("recordings.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("body", LargeBinary, nullable=False),
+)
+
+
 def _add_columns(conn: Connection, table: Table, names: list[str]) -> None:
     """Add columns of ``table`` a store made by an older version lacks (a new store already
     has them: its tables were created from the current definitions)."""
@@ -344,6 +377,7 @@ def _add_columns(conn: Connection, table: Table, names: list[str]) -> None:
 
 
 def _m_durability(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[content_keys, detection_sets])
     _add_columns(conn, recordings, ["fingerprint"])
     _add_columns(conn, tombstones, ["fingerprint"])
     _add_columns(conn, dataset_exports, ["staging"])

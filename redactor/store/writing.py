@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, insert
 
-from redactor.crypto import encrypt
+from redactor.crypto import encrypt, new_key, seal
 from redactor.serialize import redacted_to_dict, transcript_to_dict
 from redactor.store import schema as s
 from redactor.store.artifacts import artifact_values
@@ -68,6 +68,8 @@ def insert_processed(
             )
         )
     conn.execute(insert(s.data_keys).values(recording_id=rid, key=data_key, created_at=ts))
+    content_key = new_key()
+    conn.execute(insert(s.content_keys).values(recording_id=rid, key=content_key, created_at=ts))
     raw_id = new_artifact_id()
     nonce, ct = encrypt(
         data_key,
@@ -94,31 +96,21 @@ def insert_processed(
         ),
     ]
     for n, art in enumerate(rows):
-        values = artifact_values(rid, art, raw_id if n == 0 else new_artifact_id())
+        values = artifact_values(rid, art, raw_id if n == 0 else new_artifact_id(), content_key)
         if art.kind == ArtifactKind.REDACTED_TRANSCRIPT:
             values["sha256"] = None  # as before: in-database bodies are hashed at purge time
         values["created_at"] = ts
         conn.execute(insert(s.artifacts).values(values))
     for art in rec.extra:
-        values = artifact_values(rid, art, new_artifact_id())
+        values = artifact_values(rid, art, new_artifact_id(), content_key)
         values.update(created_at=ts, derived_from=raw_id)
         conn.execute(insert(s.artifacts).values(values))
     if rec.spans:
-        conn.execute(
-            insert(s.detections),
-            [
-                {
-                    "recording_id": rid,
-                    "segment": sp.segment,
-                    "start": sp.start,
-                    "end": sp.end,
-                    "label": sp.label,
-                    "score": sp.score,
-                    "recognizer": sp.recognizer,
-                }
-                for sp in rec.spans
-            ],
-        )
+        found = [
+            [sp.segment, sp.start, sp.end, sp.label, sp.score, sp.recognizer] for sp in rec.spans
+        ]
+        body = seal(content_key, json.dumps(found).encode(), rid)
+        conn.execute(insert(s.detection_sets).values(recording_id=rid, body=body))
 
 
 def aad(recording_id: str, kind: str) -> bytes:
