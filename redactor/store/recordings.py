@@ -13,10 +13,11 @@ from typing import Any
 
 from sqlalchemy import Row, delete, select, update
 
-from redactor.crypto import decrypt, new_key, unseal
+from redactor.crypto import decrypt, new_key
 from redactor.errors import NotFoundError, PurgedError
 from redactor.serialize import transcript_from_dict
 from redactor.store import schema as s
+from redactor.store.artifacts import open_body
 from redactor.store.audit import AuditLog
 from redactor.store.db import Database, now
 from redactor.store.records import (
@@ -212,8 +213,9 @@ class Recordings:
                 .order_by(s.detections.c.segment, s.detections.c.start)
             ).all()
         found = [Span(r.segment, r.start, r.end, r.label, r.score, r.recognizer) for r in rows]
-        if sealed is not None and key is not None:
-            found += [Span(*f) for f in json.loads(unseal(key, bytes(sealed), recording_id))]
+        body = None if sealed is None else open_body(key, recording_id, bytes(sealed))
+        if body is not None:
+            found += [Span(*f) for f in json.loads(body)]
         return sorted(found, key=lambda sp: (sp.segment, sp.start))
 
     def anonymize(self, recording_id: str) -> dict[str, int]:
