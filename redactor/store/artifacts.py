@@ -16,7 +16,7 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, select
+from sqlalchemy import Connection, Row, Select, delete, insert, select
 
 from redactor.crypto import is_sealed, seal, unseal
 from redactor.errors import NotFoundError, PurgedError, StoreError
@@ -51,6 +51,18 @@ def open_body(key: bytes | None, recording_id: str, body: bytes | None) -> bytes
     if body is None or not is_sealed(body):
         return body  # clear kinds, and stores written before bodies were encrypted
     return None if key is None else unseal(key, body, recording_id)
+
+
+def _with_key(q: Select[Any]) -> Select[Any]:
+    """The query with the recording's content key joined in (one round trip, not two)."""
+    ck = s.content_keys
+    return q.add_columns(ck.c.key.label("content_key")).outerjoin(
+        ck, ck.c.recording_id == s.artifacts.c.recording_id
+    )
+
+
+def _key(r: Row[Any]) -> bytes | None:
+    return None if r.content_key is None else bytes(r.content_key)
 
 
 def _row(r: Row[Any], *, with_body: bool, key: bytes | None = None) -> ArtifactRow:
@@ -137,15 +149,14 @@ class Artifacts:
 
     def newest(self, recording_id: str, kind: str, policy: str | None = None) -> ArtifactRow | None:
         """The newest artifact of a kind (and policy, if given), body included; None if absent."""
-        q = select(s.artifacts).where(
+        q = _with_key(select(s.artifacts)).where(
             s.artifacts.c.recording_id == recording_id, s.artifacts.c.kind == str(kind)
         )
         if policy is not None:
             q = q.where(s.artifacts.c.policy == policy)
         with self._db.connect() as conn:
             row = conn.execute(q.order_by(s.artifacts.c.created_at.desc())).first()
-            key = None if row is None else self._db.content_key(conn, recording_id)
-        return None if row is None else _row(row, with_body=True, key=key)
+        return None if row is None else _row(row, with_body=True, key=_key(row))
 
     def of(
         self,
@@ -171,7 +182,7 @@ class Artifacts:
         self, recording_id: str, policy: str | None = None
     ) -> RedactedTranscript:
         """The stored redaction (of ``policy``, or the first one); NotFoundError if none."""
-        q = select(s.artifacts.c.body).where(
+        q = _with_key(select(s.artifacts.c.body)).where(
             s.artifacts.c.recording_id == recording_id,
             s.artifacts.c.kind == ArtifactKind.REDACTED_TRANSCRIPT,
         )
@@ -180,10 +191,9 @@ class Artifacts:
         with self._db.connect() as conn:
             row = conn.execute(q.order_by(s.artifacts.c.created_at)).first()
             known = row is not None or self._db.recording_exists(conn, recording_id)
-            key = None if row is None else self._db.content_key(conn, recording_id)
         if not known:
             raise NotFoundError(f"recording {recording_id}: not found")
-        body = None if row is None else open_body(key, recording_id, bytes(row.body))
+        body = None if row is None else open_body(_key(row), recording_id, bytes(row.body))
         if body is None:
             raise NotFoundError(
                 f"recording {recording_id}: no redacted transcript"
