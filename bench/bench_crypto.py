@@ -48,8 +48,8 @@ def measure(sealed: bool, detector: object, tmp: Path, n: int) -> dict[str, floa
     from fastapi.testclient import TestClient
 
     from redactor.auth import create_token
+    from redactor.executors import LocalPipeline
     from redactor.formats import render
-    from redactor.pipelines import LocalPipeline
     from redactor.store import open_store
     from redactor.types import RecordingMeta
     from redactor.web import create_app

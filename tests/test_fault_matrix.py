@@ -25,7 +25,7 @@ from redactor.auth import create_token, set_webhook_secret
 from redactor.dataset import export_dataset, exports
 from redactor.dataset.rows import conversation_id
 from redactor.detect import Detector
-from redactor.pipelines import LocalPipeline
+from redactor.executors import LocalPipeline
 from redactor.purge import purge, verify_purge
 from redactor.store import Store, open_store, store_url
 from redactor.summarize import load_summary

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from redactor.detect import Detector
-from redactor.pipelines import LocalPipeline
+from redactor.executors import LocalPipeline
 from redactor.store import Store
 from redactor.store import schema as s
 from redactor.summarize import load_summary

@@ -10,7 +10,7 @@ import pytest
 import soundfile as sf
 
 from redactor.detect import Detector
-from redactor.pipelines import LocalPipeline
+from redactor.executors import LocalPipeline
 from redactor.purge import purge
 from redactor.store import Store
 from redactor.transcribe import FasterWhisperTranscriber
