@@ -13,17 +13,21 @@ samples round-trip exactly; MP3 and OGG (Opus) are encoded with PyAV.
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from redactor.errors import InputError
 from redactor.store.records import ArtifactKind, DataCategory, NewArtifact
 from redactor.types import RedactedTranscript, Transcript
+
+if TYPE_CHECKING:
+    from redactor.transcribe import Transcriber
 
 __all__ = [
     "AUDIO_FORMATS",
@@ -40,6 +44,7 @@ __all__ = [
 ]
 
 AUDIO_MODES = ("bleep", "silence")
+AUDIO_CHECKS = ("off", "record", "require")  # see redactor.audio_check
 AUDIO_FORMATS = ("flac", "wav", "mp3", "ogg")
 BLEEP_HZ = 1000.0
 BLEEP_LEVEL = 0.25  # -12 dBFS: clearly audible, never clipping
@@ -55,6 +60,7 @@ class AudioRedaction:
     enabled: bool = True
     mode: str = "bleep"
     padding_s: float = 0.15
+    check: str = "record"  # off | record (verify, widen, record) | require (and withhold)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +71,7 @@ class AudioOptions:
     format: str = "flac"
     mode: str | None = None
     padding_s: float | None = None
+    check: str | None = None
 
     def __post_init__(self) -> None:
         if self.format not in AUDIO_FORMATS:
@@ -75,12 +82,17 @@ class AudioOptions:
             raise InputError(f"audio mode {self.mode!r}; choose one of: {', '.join(AUDIO_MODES)}")
         if self.padding_s is not None and not 0 <= self.padding_s <= 2:
             raise InputError("audio padding must be 0-2000 ms")
+        if self.check is not None and self.check not in AUDIO_CHECKS:
+            raise InputError(
+                f"audio check {self.check!r}; choose one of: {', '.join(AUDIO_CHECKS)}"
+            )
 
     def resolve(self, policy: AudioRedaction) -> AudioRedaction:
         return replace(
             policy,
             mode=self.mode or policy.mode,
             padding_s=policy.padding_s if self.padding_s is None else self.padding_s,
+            check=self.check or policy.check,
         )
 
 
@@ -247,15 +259,16 @@ def write_redacted_audio(
     intervals: Sequence[Interval],
     spec: AudioRedaction,
     fmt: str,
+    samples: tuple[np.ndarray, int] | None = None,
 ) -> tuple[Path, str]:
     """Write the redacted copy of ``src``; return its path and sha256.
 
     The name is the recording id, the policy and a random part (never anything from the
     content): a re-run writes a new file and the old one is removed only after the new rows
-    are committed.
+    are committed. ``samples`` (from ``read_audio``) saves decoding ``src`` again.
     """
-    samples, rate = read_audio(src)
-    redacted = apply_redaction(samples, rate, intervals, spec, in_place=True)
+    data, rate = samples if samples is not None else read_audio(src)
+    redacted = apply_redaction(data, rate, intervals, spec, in_place=samples is None)
     dest_dir.mkdir(parents=True, exist_ok=True)
     path = dest_dir / f"{recording_id}.{policy}.{uuid.uuid4().hex[:8]}.redacted.{fmt}"
     try:
@@ -276,36 +289,84 @@ def audio_artifacts(
     redactions: Sequence[tuple[AudioRedaction, RedactedTranscript]],
     options: AudioOptions,
     speakers: Sequence[str] = (),
+    transcriber: Transcriber | None = None,
 ) -> tuple[list[NewArtifact], list[Path]]:
     """Write one redacted audio file per policy that wants audio; return artifact rows + files.
 
     ``speakers`` are the channel names in channel order (stereo: one speaker per channel), so a
-    span is bleeped only on its speaker's channel. The caller deletes the files if the store
-    transaction fails.
+    span is bleeped only on its speaker's channel. With a ``transcriber`` and a policy whose
+    audio check is on, the file is verified (``redactor.audio_check``) and an ``audio_check``
+    row records the result; ``require`` withholds audio that did not pass. The caller
+    deletes the files if the store transaction fails.
     """
     channel_of = {name: i for i, name in enumerate(speakers)} if len(speakers) > 1 else None
     rows: list[NewArtifact] = []
     written: list[Path] = []
+    source: tuple[np.ndarray, int] | None = None
     try:
         for policy_spec, red in redactions:
             spec = options.resolve(policy_spec)
             if not (options.enabled and spec.enabled):
                 continue
-            path, digest = write_redacted_audio(
-                src,
-                artifact_root / recording_id,
-                recording_id=recording_id,
-                policy=red.policy,
-                intervals=redaction_intervals(raw, red, channel_of),
-                spec=spec,
-                fmt=options.format,
-            )
+            if source is None:
+                source = read_audio(src)
+            loaded = source
+
+            def write(
+                ivs: Sequence[Interval],
+                red: RedactedTranscript = red,
+                spec: AudioRedaction = spec,
+                loaded: tuple[np.ndarray, int] = loaded,
+            ) -> tuple[Path, str]:
+                return write_redacted_audio(
+                    src,
+                    artifact_root / recording_id,
+                    recording_id=recording_id,
+                    policy=red.policy,
+                    intervals=ivs,
+                    spec=spec,
+                    fmt=options.format,
+                    samples=loaded,
+                )
+
+            intervals = redaction_intervals(raw, red, channel_of)
+            producer = [red.detector, *red.operators, f"{PRODUCER}+{spec.mode}"]
+            published = True
+            if spec.check != "off" and transcriber is not None:
+                from redactor.audio_check import PRODUCER as CHECKER
+                from redactor.audio_check import value_words, verify
+
+                path, digest, check = verify(
+                    write,
+                    intervals,
+                    padding_s=spec.padding_s,
+                    transcriber=transcriber,
+                    words_of_values=value_words(raw, red),
+                )
+                published = check.passed or spec.check != "require"
+                if not published:
+                    path.unlink(missing_ok=True)
+                    check = replace(check, published=False)
+                producer.append(CHECKER)
+                rows.append(
+                    NewArtifact(
+                        ArtifactKind.AUDIO_CHECK,
+                        DataCategory.REDACTED,
+                        [CHECKER],
+                        policy=red.policy,
+                        body=json.dumps(check.as_dict()).encode(),
+                    )
+                )
+            else:
+                path, digest = write(intervals)
+            if not published:
+                continue
             written.append(path)
             rows.append(
                 NewArtifact(
                     ArtifactKind.REDACTED_AUDIO,
                     DataCategory.REDACTED,
-                    [red.detector, *red.operators, f"{PRODUCER}+{spec.mode}"],
+                    producer,
                     policy=red.policy,
                     path=path.relative_to(artifact_root).as_posix(),
                     sha256=digest,

@@ -15,6 +15,8 @@ wins). A path to a ``.toml`` file works too. Format (see ``docs/outputs.md``)::
     enabled = true                    # write redacted audio for audio inputs
     mode = "bleep"                    # or "silence"
     padding_ms = 150
+    check = "record"                  # verify the audio (off | record | require: withhold
+                                      # audio that still lets a value through)
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from redactor.audio import AUDIO_MODES, AudioRedaction
+from redactor.audio import AUDIO_CHECKS, AUDIO_MODES, AudioRedaction
 from redactor.errors import InputError
 from redactor.operators import (
     OPERATORS,
@@ -147,8 +149,13 @@ def parse_policy(text: str, source: str) -> Policy:
     if not isinstance(entities, dict) or not all(isinstance(v, dict) for v in entities.values()):
         raise InputError(f"{source}: [entities.TYPE] tables expected")
     audio = data.get("audio", {})
-    if not isinstance(audio, dict) or set(audio) - {"enabled", "mode", "padding_ms"}:
-        raise InputError(f"{source}: [audio] takes enabled, mode, padding_ms")
+    if not isinstance(audio, dict) or set(audio) - {"enabled", "mode", "padding_ms", "check"}:
+        raise InputError(f"{source}: [audio] takes enabled, mode, padding_ms, check")
+    check = audio.get("check", "record")
+    if check not in AUDIO_CHECKS:
+        raise InputError(
+            f"{source}: audio check {check!r}; choose one of: {', '.join(AUDIO_CHECKS)}"
+        )
     mode = audio.get("mode", "bleep")
     if mode not in AUDIO_MODES:
         raise InputError(f"{source}: audio mode {mode!r}; choose one of: {', '.join(AUDIO_MODES)}")
@@ -165,7 +172,10 @@ def parse_policy(text: str, source: str) -> Policy:
             for label, table in sorted(entities.items())
         ),
         audio=AudioRedaction(
-            enabled=bool(audio.get("enabled", True)), mode=mode, padding_s=float(padding) / 1000
+            enabled=bool(audio.get("enabled", True)),
+            mode=mode,
+            padding_s=float(padding) / 1000,
+            check=check,
         ),
     )
 

@@ -167,8 +167,16 @@ class FasterWhisperTranscriber:
         # A multilingual model detects the language itself (info.language); English-only
         # models (tiny.en) are told: they can say nothing else.
         multilingual = bool(getattr(getattr(self.model, "model", None), "is_multilingual", False))
-        language = None if multilingual else "en"
-        return {"language": language, "beam_size": self.BEAM_SIZE, "word_timestamps": True}
+        opts: dict[str, Any] = {
+            "language": None if multilingual else "en",
+            "beam_size": self.BEAM_SIZE,
+            "word_timestamps": True,
+        }
+        if self.spec.hotwords:
+            opts["hotwords"] = self.spec.hotwords
+        if self.spec.initial_prompt:
+            opts["initial_prompt"] = self.spec.initial_prompt
+        return opts
 
     def _channel_segments(self, samples: np.ndarray, seen: list[str]) -> list[Any]:
         if self.spec.batch_size <= 1 or len(samples) < self.BATCH_MIN_S * SAMPLE_RATE:

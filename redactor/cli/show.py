@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from redactor.audio_check import stored_check
 from redactor.cli.app import StoreOpt, app
 from redactor.errors import NotFoundError
 from redactor.formats import render
@@ -54,7 +55,8 @@ def show(
             redacted = st.artifacts.redacted_transcript(recording_id)
     else:
         redacted = st.artifacts.redacted_transcript(recording_id, policy)
-    typer.echo(render(redacted, recording_id, fmt.value), nl=False)
+    check = stored_check(st, recording_id, redacted.policy)
+    typer.echo(render(redacted, recording_id, fmt.value, audio_check=check), nl=False)
 
 
 @app.command("list")

@@ -184,6 +184,7 @@ class LocalPipeline:
                     redactions=list(zip((p.audio for p in self.policies), redacted, strict=True)),
                     options=self.audio,
                     speakers=default_speakers(channels, src.meta.speakers),
+                    transcriber=self.transcriber,
                 )
             old_files = self._audio_files(rid) if force else []
             try:

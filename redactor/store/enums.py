@@ -28,6 +28,7 @@ class ArtifactKind(StrEnum):
     RAW_TRANSCRIPT = "raw_transcript"
     REDACTED_TRANSCRIPT = "redacted_transcript"
     REDACTED_AUDIO = "redacted_audio"
+    AUDIO_CHECK = "audio_check"  # body: the redacted audio's check (redactor.audio_check)
     SUMMARY = "summary"
     KEY_TOPICS = "key_topics"
     ACTION_ITEMS = "action_items"

@@ -22,6 +22,7 @@ from redactor.types import RedactedTranscript
 __all__ = [
     "SUPPORT_POLICY",
     "Summary",
+    "audio_check",
     "check_ticket",
     "redacted_audio",
     "summaries",
@@ -134,7 +135,9 @@ def redacted_audio(store: Store, recording_id: str) -> tuple[Path, str]:
         for a in store.artifacts.of(recording_id, kind=ArtifactKind.REDACTED_AUDIO)
         if a.data_category == DataCategory.REDACTED and a.path is not None
     ]
-    if not rows:
+    check = audio_check(store, recording_id)
+    if not rows or (check is not None and not check.get("published", True)):
+        # withheld by the support policy's audio check: no other policy's copy stands in
         raise NotFoundError(f"recording {recording_id}: no redacted audio")
     row = next((r for r in rows if r.policy == SUPPORT_POLICY), rows[0])
     root = store.artifact_root.resolve()
@@ -156,6 +159,13 @@ _MEDIA_TYPES = {
     ".opus": "audio/ogg",
     ".m4a": "audio/mp4",
 }
+
+
+def audio_check(store: Store, recording_id: str) -> dict[str, Any] | None:
+    """The support policy's audio check result (``redactor.audio_check``), if one ran."""
+    from redactor.audio_check import stored_check
+
+    return stored_check(store, recording_id, SUPPORT_POLICY)
 
 
 def has_redacted_audio(store: Store, recording_id: str) -> bool:

@@ -16,8 +16,10 @@ from fastapi.templating import Jinja2Templates
 
 from redactor.auth import Principal, create_session, end_session, principal_for_token
 from redactor.errors import InputError
+from redactor.formats.export import audio_check_line
 from redactor.web.api import search_recordings
 from redactor.web.content import (
+    audio_check,
     check_ticket,
     has_redacted_audio,
     summaries,
@@ -133,7 +135,12 @@ def recording(
         segments=transcript_view(red),
         summaries=summaries(store, rec.id),
         has_audio=has_redacted_audio(store, rec.id),
+        audio_check=_check_line(audio_check(store, rec.id)),
     )
+
+
+def _check_line(check: dict[str, Any] | None) -> str | None:
+    return None if check is None else audio_check_line(check)
 
 
 @router.get("/audit", response_class=HTMLResponse)

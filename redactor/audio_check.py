@@ -1,0 +1,299 @@
+"""Verify redacted audio: listen to it again and widen any bleep that let something through.
+
+Word timestamps are approximate, so a bleep over a value's words can miss a digit at its
+edge, and a value the text redaction caught may sit next to digits it did not. After the
+redacted audio is written, the same speech model transcribes it again, but only around the
+redacted intervals (each padded interval +/- ``WINDOW_S``; the windows of a channel are glued
+into one short track with silence between, so Whisper runs once per channel, not once per
+interval). Still audible is:
+
+- a run of ``MIN_DIGITS`` or more digits, after reading spoken digits back into digits
+  (``redactor.residue``: "six four six", "oh", "double five", homophones next to digits), or
+  any digit within ``EDGE_S`` of a bleep (the part of a number the bleep missed);
+- a word of a value the detector found in the recording (a name, a street, an e-mail part).
+
+Each such stretch widens the nearest bleep to cover it (or gets a bleep of its own when it is
+more than ``JOIN_S`` from any), and the widened intervals are checked again, up to
+``MAX_ROUNDS`` widenings. The result (passed or not, how many checks and widenings, how much
+audio was heard) is stored per policy; a policy with ``check = "require"`` publishes no audio
+that did not pass.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from redactor.audio import Interval
+from redactor.ingest import SAMPLE_RATE, DecodedAudio, decode_audio
+from redactor.residue import digit_runs, digit_stream
+from redactor.store import ArtifactKind, Store
+from redactor.transcribe import Transcriber
+from redactor.types import RedactedTranscript, Transcript
+
+__all__ = [
+    "PRODUCER",
+    "AudioCheck",
+    "Leak",
+    "find_leaks",
+    "stored_check",
+    "value_words",
+    "verify",
+]
+
+PRODUCER = "audio-check.v1"
+WINDOW_S = 2.0  # context heard on each side of a bleep
+GAP_S = 1.0  # silence between glued windows
+MIN_DIGITS = 4
+EDGE_S = 0.4  # any digit heard this close to a bleep is the rest of the value
+MARGIN_S = 0.2  # added around a leaked stretch (word times are approximate)
+STEP_S = 0.3  # widening when the leak already lies under the bleep's own interval
+JOIN_S = 0.6  # a leak this close to a bleep widens it; farther away it gets its own bleep
+MAX_ROUNDS = 3
+# Words that a value's text contains but that say nothing about the person.
+_COMMON = frozenset(
+    [
+        "the",
+        "and",
+        "dot",
+        "at",
+        "com",
+        "org",
+        "net",
+        "uk",
+        "co",
+        "my",
+        "is",
+        "it's",
+        "its",
+        "this",
+        "that",
+        "name",
+        "street",
+        "road",
+        "avenue",
+        "lane",
+        "drive",
+        "court",
+        "number",
+        "card",
+        "account",
+        "social",
+        "security",
+        "email",
+        "address",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AudioCheck:
+    """The outcome of verifying one policy's redacted audio."""
+
+    passed: bool
+    checks: int  # re-transcriptions of the windows
+    widenings: int  # bleeps widened or added
+    heard_s: float  # seconds of audio transcribed again
+    published: bool = True
+    reason: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "producer": PRODUCER,
+            "passed": self.passed,
+            "checks": self.checks,
+            "widenings": self.widenings,
+            "heard_s": round(self.heard_s, 2),
+            "published": self.published,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Leak:
+    """A stretch of a channel where something is still audible. Never carries the words."""
+
+    start_s: float
+    end_s: float
+    channel: int | None
+    kind: str  # digits | value
+
+
+def stored_check(store: Store, recording_id: str, policy: str) -> dict[str, Any] | None:
+    """The stored result for one policy's redacted audio (``AudioCheck.as_dict()``), if any."""
+    row = store.artifacts.newest(recording_id, ArtifactKind.AUDIO_CHECK, policy)
+    return None if row is None or row.body is None else dict(json.loads(row.body))
+
+
+def value_words(raw: Transcript, redacted: RedactedTranscript) -> frozenset[str]:
+    """Lower-case words (3+ letters) of every value the redaction covered, minus filler."""
+    by_index = {s.index: s for s in raw.segments}
+    out: set[str] = set()
+    for seg in redacted.segments:
+        raw_seg = by_index.get(seg.index)
+        if raw_seg is None:
+            continue
+        for sp in seg.spans:
+            for w in re.findall(r"[A-Za-z]{3,}", raw_seg.text[sp.start : sp.end]):
+                if w.lower() not in _COMMON and not digit_stream(w):
+                    out.add(w.lower())
+    return frozenset(out)
+
+
+def _merge(spans: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _on(iv: Interval, channel: int, n_channels: int) -> bool:
+    return (
+        iv.channel is None or iv.channel == channel or (channel == 0 and iv.channel >= n_channels)
+    )
+
+
+def find_leaks(
+    audio: DecodedAudio,
+    intervals: Sequence[Interval],
+    padding_s: float,
+    transcriber: Transcriber,
+    words_of_values: frozenset[str],
+) -> tuple[list[Leak], float]:
+    """Leaks heard around ``intervals`` in the redacted ``audio``, and the seconds heard."""
+    leaks: list[Leak] = []
+    heard = 0.0
+    n_ch = len(audio.channels)
+    for ch, samples in enumerate(audio.channels):
+        duration = len(samples) / SAMPLE_RATE
+        wins = _merge(
+            (
+                max(0.0, iv.start_s - padding_s - WINDOW_S),
+                min(duration, iv.end_s + padding_s + WINDOW_S),
+            )
+            for iv in intervals
+            if _on(iv, ch, n_ch)
+        )
+        if not wins:
+            continue
+        gap = np.zeros(int(GAP_S * SAMPLE_RATE), np.float32)
+        pieces, where, pos = [], [], 0.0
+        for a, b in wins:
+            piece = samples[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)]
+            pieces += [piece, gap]
+            where.append((pos, pos + len(piece) / SAMPLE_RATE, a))
+            pos += (len(piece) + len(gap)) / SAMPLE_RATE
+            heard += b - a
+        track = np.concatenate(pieces).astype(np.float32)
+        transcript = transcriber.transcribe(DecodedAudio(channels=(track,)), ["check"])
+        per_window: list[list[tuple[str, float, float]]] = [[] for _ in wins]
+        for seg in transcript.segments:
+            for w in seg.words:
+                mid = (w.start_s + w.end_s) / 2
+                for k, (lo, hi, src) in enumerate(where):
+                    if lo <= mid <= hi:
+                        per_window[k].append((w.text, w.start_s - lo + src, w.end_s - lo + src))
+        channel = ch if n_ch > 1 else None
+        edges = [
+            (iv.start_s - padding_s - EDGE_S, iv.end_s + padding_s + EDGE_S)
+            for iv in intervals
+            if _on(iv, ch, n_ch)
+        ]
+        for words in per_window:
+            for run in digit_runs([w for w, _, _ in words]):
+                a, b = words[run.first][1], words[run.last][2]
+                # a long run anywhere, or any digit at a bleep's edge (what the bleep missed)
+                if len(run.digits) >= MIN_DIGITS or any(a < hi and b > lo for lo, hi in edges):
+                    leaks.append(Leak(a, b, channel, "digits"))
+            for text, a, b in words:
+                if any(t.lower() in words_of_values for t in re.findall(r"[A-Za-z]+", text)):
+                    leaks.append(Leak(a, b, channel, "value"))
+    return leaks, heard
+
+
+def widen(intervals: Sequence[Interval], leaks: Sequence[Leak], padding_s: float) -> list[Interval]:
+    """Each leak widens the nearest bleep on its channel, or gets a bleep of its own."""
+    out = list(intervals)
+    for lk in leaks:
+        a, b = lk.start_s - MARGIN_S, lk.end_s + MARGIN_S
+        best, dist = -1, float("inf")
+        for i, iv in enumerate(out):
+            if iv.channel not in (None, lk.channel) and lk.channel is not None:
+                continue
+            d = max(0.0, iv.start_s - padding_s - b, a - iv.end_s - padding_s)
+            if d < dist:
+                best, dist = i, d
+        if best < 0 or dist > JOIN_S:
+            out.append(Interval(a, b, lk.channel))
+            continue
+        iv = out[best]
+        if iv.start_s - padding_s <= a and b <= iv.end_s + padding_s:  # under the bleep already
+            a, b = iv.start_s - STEP_S, iv.end_s + STEP_S
+        out[best] = replace(iv, start_s=min(iv.start_s, a), end_s=max(iv.end_s, b))
+    return out
+
+
+def verify(
+    write: Callable[[Sequence[Interval]], tuple[Path, str]],
+    intervals: Sequence[Interval],
+    *,
+    padding_s: float,
+    transcriber: Transcriber,
+    words_of_values: frozenset[str],
+    max_rounds: int = MAX_ROUNDS,
+) -> tuple[Path, str, AudioCheck]:
+    """Write the redacted audio, listen, widen and rewrite until nothing leaks (or give up).
+
+    ``write(intervals)`` writes one redacted file and returns its path and sha256. Returns
+    the last file written (the caller decides whether to publish it) and the check.
+    """
+    current = list(intervals)
+    path, digest = write(current)
+    return _rounds(
+        write, current, path, digest, padding_s, transcriber, words_of_values, max_rounds
+    )
+
+
+def _rounds(
+    write: Callable[[Sequence[Interval]], tuple[Path, str]],
+    current: list[Interval],
+    path: Path,
+    digest: str,
+    padding_s: float,
+    transcriber: Transcriber,
+    words_of_values: frozenset[str],
+    max_rounds: int,
+) -> tuple[Path, str, AudioCheck]:
+    checks = widenings = 0
+    heard = 0.0
+    todo = current
+    while todo:
+        try:
+            audio = decode_audio(path)
+            leaks, secs = find_leaks(audio, todo, padding_s, transcriber, words_of_values)
+        except BaseException:
+            path.unlink(missing_ok=True)  # nobody else knows this file yet
+            raise
+        checks += 1
+        heard += secs
+        if not leaks:
+            break
+        if widenings >= max_rounds:
+            why = f"still audible after {widenings} widenings ({len(leaks)} stretches)"
+            return path, digest, AudioCheck(False, checks, widenings, heard, reason=why)
+        before = set(current)
+        current = widen(current, leaks, padding_s)
+        todo = [iv for iv in current if iv not in before]
+        widenings += 1
+        path.unlink(missing_ok=True)
+        path, digest = write(current)
+    return path, digest, AudioCheck(True, checks, widenings, heard)

@@ -1,0 +1,179 @@
+"""The audio check: redacted audio is listened to again and a bleep that let a value through
+is widened, then checked again; a policy that requires it withholds audio that never passed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from redactor.audio import (
+    AudioOptions,
+    AudioRedaction,
+    Interval,
+    audio_artifacts,
+    write_redacted_audio,
+)
+from redactor.audio_check import Leak, verify, widen
+from redactor.ingest import DecodedAudio, decode_audio
+from redactor.policy import parse_policy
+from redactor.residue import digit_stream
+from redactor.transcribe import FasterWhisperTranscriber, build_segment
+from redactor.types import RedactedSegment, RedactedTranscript, Span, Transcript
+from tests.conftest import FIXTURES
+
+SSN_CALL = FIXTURES / "spoken_ssn_turns.flac"
+SPOKEN = json.loads((FIXTURES / "spoken.json").read_text())["fixtures"]
+
+
+class HearsDigits:
+    """A transcriber that always hears a phone number: nothing can ever pass."""
+
+    name = "fake/hears-digits"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def transcribe(self, audio: DecodedAudio, speakers: Sequence[str] = ()) -> Transcript:
+        self.calls += 1
+        words = [(d, 0.5 + 0.3 * i, 0.7 + 0.3 * i, 0.9) for i, d in enumerate("6465552819")]
+        return Transcript(segments=(build_segment(0, "check", words),), duration_s=3.0)
+
+
+def _check_row(rows: list[dict]) -> dict:
+    (row,) = [r for r in rows if r.kind == "audio_check"]
+    assert row.body is not None
+    return dict(json.loads(row.body))
+
+
+@pytest.mark.slow
+def test_audio_check_widens_a_too_narrow_bleep_then_passes(
+    tmp_path: Path, transcriber: FasterWhisperTranscriber
+) -> None:
+    """The SSN of a committed fixture, bleeped over only the first 0.4 s of each of its two
+    pieces (as if its word times were wrong, padding 0): the check hears the rest, widens
+    the bleeps and passes."""
+    (ssn,) = [v for v in SPOKEN["spoken_ssn_turns.flac"]["values"] if v["type"] == "US_SSN"]
+    narrow = [Interval(a, a + 0.4, None) for a, _ in ssn["intervals"]]
+    spec = AudioRedaction(padding_s=0.0)
+    written: list[Path] = []
+
+    def write(ivs: Sequence[Interval]) -> tuple[Path, str]:
+        out = write_redacted_audio(
+            SSN_CALL, tmp_path, recording_id="t", policy="support", intervals=ivs, spec=spec,
+            fmt="flac",
+        )  # fmt: skip
+        written.append(out[0])
+        return out
+
+    first, _ = write(narrow)  # the premise: this bleep lets digits through
+    heard_first = transcriber.transcribe(decode_audio(first)).text
+    assert len(digit_stream(heard_first)) >= 4
+    first.unlink()
+    written.clear()
+    path, _, check = verify(
+        write, narrow, padding_s=0.0, transcriber=transcriber, words_of_values=frozenset()
+    )
+    assert check.widenings >= 1, check
+    assert check.passed, check
+    assert check.checks == check.widenings + 1
+    assert [p for p in written if p.exists()] == [path], "earlier rounds' files are removed"
+    heard = transcriber.transcribe(decode_audio(path)).text
+    assert not digit_stream(heard), "no digit of the SSN is audible any more"
+
+
+def test_audio_check_require_withholds_audio_that_never_passes(tmp_path: Path) -> None:
+    src = FIXTURES / "short_phone.wav"
+    words = [("my", 0.3, 0.5, 1.0), ("number", 0.5, 0.9, 1.0), ("6465552819", 1.0, 5.0, 1.0)]
+    raw = Transcript(segments=(build_segment(0, "speaker", words),), duration_s=7.0)
+    seg = raw.segments[0]
+    span = Span(0, 10, 20, "PHONE_NUMBER", 1.0)
+    red = RedactedTranscript(
+        segments=(
+            RedactedSegment(0, "speaker", 0.3, 5.0, "my number [PHONE]", seg.words, (span,)),
+        ),
+        policy="support",
+        operators=("label.v1",),
+        detector="test",
+    )
+    hears = HearsDigits()
+    rows, files = audio_artifacts(
+        src,
+        tmp_path,
+        recording_id="t",
+        raw=raw,
+        redactions=[(AudioRedaction(check="require"), red)],
+        options=AudioOptions(),
+        transcriber=hears,
+    )
+    check = _check_row(rows)
+    assert not check["passed"] and not check["published"]
+    assert check["widenings"] == 3 and hears.calls == 4
+    assert "still audible" in check["reason"]
+    assert not [r for r in rows if r.kind == "redacted_audio"] and not files
+    assert not list((tmp_path / "t").iterdir()), "no redacted file is left behind"
+    # "record" keeps the audio (and says it failed)
+    rows, files = audio_artifacts(
+        src,
+        tmp_path,
+        recording_id="t",
+        raw=raw,
+        redactions=[(AudioRedaction(check="record"), red)],
+        options=AudioOptions(),
+        transcriber=HearsDigits(),
+    )
+    assert not _check_row(rows)["passed"] and _check_row(rows)["published"]
+    assert len(files) == 1
+
+
+def test_audio_check_off_writes_no_check_row(tmp_path: Path) -> None:
+    raw = Transcript(segments=(), duration_s=7.0)
+    red = RedactedTranscript(segments=(), policy="support", operators=(), detector="test")
+    rows, _ = audio_artifacts(
+        FIXTURES / "short_phone.wav",
+        tmp_path,
+        recording_id="t",
+        raw=raw,
+        redactions=[(AudioRedaction(check="off"), red)],
+        options=AudioOptions(),
+        transcriber=HearsDigits(),
+    )
+    assert [r.kind for r in rows] == ["redacted_audio"]
+
+
+@pytest.mark.parametrize(
+    ("leak", "expected"),
+    [
+        # touching the bleep's right edge: the bleep grows to cover it
+        (Leak(2.1, 2.5, None, "digits"), [Interval(1.0, 2.7, None)]),
+        # under the bleep already (times are approximate): a fixed step on both sides
+        (Leak(1.2, 1.8, None, "digits"), [Interval(0.7, 2.3, None)]),
+        # far from any bleep: a bleep of its own
+        (Leak(5.0, 5.5, None, "value"), [Interval(1.0, 2.0, None), Interval(4.8, 5.7, None)]),
+    ],
+)
+def test_audio_check_widen(leak: Leak, expected: list[Interval]) -> None:
+    out = widen([Interval(1.0, 2.0, None)], [leak], padding_s=0.15)
+    assert [(round(i.start_s, 3), round(i.end_s, 3), i.channel) for i in out] == [
+        (e.start_s, e.end_s, e.channel) for e in expected
+    ]
+
+
+def test_audio_check_widen_stays_on_the_leak_channel() -> None:
+    out = widen([Interval(1.0, 2.0, 0)], [Leak(2.1, 2.4, 1, "digits")], padding_s=0.15)
+    assert out[0] == Interval(1.0, 2.0, 0) and out[1].channel == 1
+
+
+@pytest.mark.parametrize("mode", ["off", "record", "require"])
+def test_audio_check_policy_key(mode: str) -> None:
+    p = parse_policy(f'name = "x"\n[audio]\ncheck = "{mode}"\n', "x.toml")
+    assert p.audio.check == mode
+
+
+def test_audio_check_policy_key_rejects_unknown() -> None:
+    from redactor.errors import InputError
+
+    with pytest.raises(InputError, match="off, record, require"):
+        parse_policy('name = "x"\n[audio]\ncheck = "maybe"\n', "x.toml")
