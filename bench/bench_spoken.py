@@ -111,7 +111,8 @@ def context(call: dict, value: dict, segments: list[tuple[float, float, str]]) -
     return [segments[i][2] for i in idx]
 
 
-def run_ours(calls: list[dict], folder: Path, asr: str) -> dict[str, Any]:
+def run_ours(calls: list[dict], folder: Path, asr: str, *, audio: bool = True) -> dict[str, Any]:
+    from redactor.audio import AudioOptions
     from redactor.audio_check import stored_check
     from redactor.executors import LocalPipeline
     from redactor.ingest import decode_audio
@@ -124,7 +125,11 @@ def run_ours(calls: list[dict], folder: Path, asr: str) -> dict[str, Any]:
     store = open_store(str(tmp / "redactor.db"))
     transcriber = TimedTranscriber(FasterWhisperTranscriber(asr_spec(asr)))
     pipe = LocalPipeline(
-        store=store, transcriber=transcriber, policies=(load_policy("support"),), summaries=False
+        store=store,
+        transcriber=transcriber,
+        policies=(load_policy("support"),),
+        summaries=False,
+        audio=AudioOptions(enabled=audio),
     )
     out: dict[str, Any] = {"calls": {}}
     t0 = time.perf_counter()
@@ -308,6 +313,11 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--asr", default="plain", help="plain | hotwords | prompt")
     ap.add_argument("--no-stock", action="store_true")
+    ap.add_argument(
+        "--text-only",
+        action="store_true",
+        help="no redacted audio, no stock build: transcript leaks and word errors only (--asr)",
+    )
     ap.add_argument("--only", type=int, default=0, help="first N calls only (quick look)")
     ap.add_argument("--leaks", type=Path, default=None, help="write the leaks as Markdown")
     args = ap.parse_args()
@@ -322,8 +332,8 @@ def main() -> None:
         calls = calls[: args.only]
     audio_s = sum(c["duration"] for c in calls)
     print(f"{len(calls)} calls, {audio_s / 60:.1f} min of audio (generated in {gen_s:.0f} s)")
-    ours = run_ours(calls, folder, args.asr)
-    stock = None if args.no_stock else run_stock(calls, folder)
+    ours = run_ours(calls, folder, args.asr, audio=not args.text_only)
+    stock = None if args.no_stock or args.text_only else run_stock(calls, folder)
     per, leaks = score(calls, ours, stock)
     lines = print_table(per)
     n = sum(r["n"] for r in per.values())
@@ -375,10 +385,17 @@ def main() -> None:
             "<= 1%",
             text_share <= 0.01,
         ),
-        Row(
-            "recoverable from redacted audio", 100 * audio_share, "%", "<= 1%", audio_share <= 0.01
-        ),
     ]
+    if not args.text_only:
+        rows.append(
+            Row(
+                "recoverable from redacted audio",
+                100 * audio_share,
+                "%",
+                "<= 1%",
+                audio_share <= 0.01,
+            )
+        )
     if stock:
         rows += [
             Row("recoverable from stock build", 100 * stock_share, "%"),
@@ -399,9 +416,12 @@ def main() -> None:
         ]
     rows.append(Row("word error rate, plain sentences", wer_e / max(1, wer_n), ""))
     share = check_summary["cost_share"]
-    rows.append(Row("audio check / transcription time", 100 * share, "%", "<= 25%", share <= 0.25))
+    if not args.text_only:
+        rows.append(
+            Row("audio check / transcription time", 100 * share, "%", "<= 25%", share <= 0.25)
+        )
     report(
-        "spoken",
+        "spoken" if args.asr == "plain" and not args.text_only else f"spoken-{args.asr}",
         rows,
         {**meta, "per_type": per, "leaks": leaks, "audio_min": audio_s / 60,
          "times": {k: v for k, v in ours.items() if k.endswith("_s")}
