@@ -3,9 +3,9 @@
 Word timestamps are approximate, so a bleep over a value's words can miss a digit at its
 edge, and a value the text redaction caught may sit next to digits it did not. After the
 redacted audio is written, the same speech model transcribes it again, but only around the
-redacted intervals (each padded interval +/- ``WINDOW_S``; the windows of a channel are glued
-into one short track with silence between, so Whisper runs once per channel, not once per
-interval). Still audible is:
+redacted intervals (``WINDOW_S`` on each side of every padded interval, plus ``TONE_S`` of
+the tone at each edge; the windows of a channel are glued into one short track with silence
+between, so Whisper runs once per channel, not once per interval). Still audible is:
 
 - a run of ``MIN_DIGITS`` or more digits, after reading spoken digits back into digits
   (``redactor.residue``: "six four six", "oh", "double five", homophones next to digits), or
@@ -48,8 +48,9 @@ __all__ = [
 ]
 
 PRODUCER = "audio-check.v1"
-WINDOW_S = 2.0  # context heard on each side of a bleep
-GAP_S = 1.0  # silence between glued windows
+WINDOW_S = 1.5  # context heard on each side of a bleep
+TONE_S = 0.3  # of the bleep itself, at each edge
+GAP_S = 0.5  # silence between glued windows
 MIN_DIGITS = 4
 EDGE_S = 0.4  # any digit heard this close to a bleep is the rest of the value
 MARGIN_S = 0.2  # added around a leaked stretch (word times are approximate)
@@ -162,6 +163,14 @@ def _on(iv: Interval, channel: int, n_channels: int) -> bool:
     )
 
 
+def _edges(start: float, end: float) -> list[tuple[float, float]]:
+    """What to hear around one bleep: ``WINDOW_S`` of context on each side and ``TONE_S`` of
+    the tone itself; the middle of a long bleep is known to be tone and is not heard."""
+    if end - start <= 2 * TONE_S + GAP_S:
+        return [(start - WINDOW_S, end + WINDOW_S)]
+    return [(start - WINDOW_S, start + TONE_S), (end - TONE_S, end + WINDOW_S)]
+
+
 def find_leaks(
     audio: DecodedAudio,
     intervals: Sequence[Interval],
@@ -176,12 +185,10 @@ def find_leaks(
     for ch, samples in enumerate(audio.channels):
         duration = len(samples) / SAMPLE_RATE
         wins = _merge(
-            (
-                max(0.0, iv.start_s - padding_s - WINDOW_S),
-                min(duration, iv.end_s + padding_s + WINDOW_S),
-            )
+            (max(0.0, a), min(duration, b))
             for iv in intervals
             if _on(iv, ch, n_ch)
+            for a, b in _edges(iv.start_s - padding_s, iv.end_s + padding_s)
         )
         if not wins:
             continue
