@@ -29,7 +29,7 @@ SPOKEN = json.loads((FIXTURES / "spoken.json").read_text())["fixtures"]
 
 
 class HearsDigits:
-    """A transcriber that always hears a phone number: nothing can ever pass."""
+    """A transcriber that hears digits all through the audio: nothing can ever pass."""
 
     name = "fake/hears-digits"
 
@@ -38,8 +38,9 @@ class HearsDigits:
 
     def transcribe(self, audio: DecodedAudio, speakers: Sequence[str] = ()) -> Transcript:
         self.calls += 1
-        words = [(d, 0.5 + 0.3 * i, 0.7 + 0.3 * i, 0.9) for i, d in enumerate("6465552819")]
-        return Transcript(segments=(build_segment(0, "check", words),), duration_s=3.0)
+        n = int(audio.duration_s / 0.3)
+        words = [(str(i % 10), 0.3 * i, 0.3 * i + 0.2, 0.9) for i in range(n)]
+        return Transcript(segments=(build_segment(0, "check", words),), duration_s=audio.duration_s)
 
 
 def _check_row(rows: list[dict]) -> dict:
