@@ -26,6 +26,7 @@ QUICK = {
     "transcribe": ["--repeat", "1", "--long-s", "120"],
     "scaling": ["--files", "4", "--seconds", "30"],
     "memory": ["--minutes", "5", "15"],
+    "spoken": ["--only", "6"],
 }
 
 
