@@ -35,7 +35,7 @@ __all__ = [
 
 AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".m4a", ".ogg", ".opus", ".webm"})
 # Transcript files are recognised by content; these extensions only pick them out of folders.
-TRANSCRIPT_SUFFIXES = frozenset({".vtt", ".srt", ".json", ".jsonl", ".txt", ".csv", ".tsv"})
+TRANSCRIPT_SUFFIXES = frozenset({".vtt", ".srt", ".json", ".jsonl", ".txt", ".csv"})
 SAMPLE_RATE = 16_000
 MAX_INPUT_BYTES = 2 * 1024**3  # 2 GiB: beyond this, refuse rather than exhaust memory
 

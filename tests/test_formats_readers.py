@@ -144,3 +144,13 @@ def test_formats_aws_items_only_under_channel_labels(tmp_path: Path) -> None:
     t = read_transcript(path)
     assert [s.speaker for s in t.segments] == ["channel_0", "channel_1"] * 2
     assert t.segments[1].text == "Hi, this is Emily Jones. My number is 312-555-0164."
+
+
+def test_formats_folder_walk_takes_transcript_extensions_only(tmp_path: Path) -> None:
+    """In a folder, notes such as SOURCES.tsv or a sidecar are not inputs; named, a file is."""
+    from redactor.ingest import discover
+
+    for name in ("a.vtt", "b.jsonl", "SOURCES.tsv", "a.vtt.meta.json"):
+        (tmp_path / name).write_text("x")
+    assert [p.name for p in discover([tmp_path])] == ["a.vtt", "b.jsonl"]  # type: ignore[union-attr]
+    assert [p.name for p in discover([tmp_path / "SOURCES.tsv"])] == ["SOURCES.tsv"]  # type: ignore[union-attr]
