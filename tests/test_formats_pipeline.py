@@ -54,6 +54,8 @@ def test_formats_allowed_language_processed_and_labelled(tmp_path: Path) -> None
     assert res.exit_code == 0, res.output
     shown = runner.invoke(app, ["show", "talk-1", "--store", str(db)])
     assert json.loads(shown.stdout)["language"] == "de"
+    listed = runner.invoke(app, ["list", "--store", str(db), "--json"])
+    assert json.loads(listed.stdout)["language"] == "de"  # stored with the recording
     vtt = runner.invoke(app, ["show", "talk-1", "--store", str(db), "--format", "source"])
     # (English models over-redact German: "Präsentation" comes out as a PERSON; hence the
     # default refusal.)
@@ -75,6 +77,9 @@ def test_formats_message_log_like_a_transcript(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     listed = runner.invoke(app, ["list", "--store", str(db), "--json"])
     assert json.loads(listed.stdout)["kind"] == "messages"
+    row = open_store(str(db)).recordings.get("chat-1")  # the table keeps redacted senders
+    assert row.speakers and all(sp.startswith("[") for sp in row.speakers)
+    assert row.language == "en"
     shown = json.loads(runner.invoke(app, ["show", "chat-1", "--store", str(db)]).stdout)
     assert len(shown["segments"]) == 3
     assert all(s["speaker"].startswith("[") for s in shown["segments"])  # senders redacted
@@ -114,3 +119,18 @@ def test_formats_sender_redacted_as_its_kind(sender: str, label: str) -> None:
 @pytest.mark.parametrize("generic", ["speaker_A", "Speaker B", "SPEAKER_00", "channel_1", "spk_3"])
 def test_formats_generic_speaker_labels_kept(generic: str) -> None:
     assert redact_speaker(generic, lambda value, kind: "[X]") == generic
+
+
+def test_formats_store_before_language_column_migrates(tmp_path: Path) -> None:
+    """A store made before ``recordings.language`` gets the column, its recordings ``en``."""
+    import sqlalchemy
+
+    db = tmp_path / "old.db"
+    assert _process(db, FORMATS / "timed.txt", extra=("--id", "t-1")).exit_code == 0
+    engine = sqlalchemy.create_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:  # back to schema version 5
+        conn.execute(sqlalchemy.text("ALTER TABLE recordings DROP COLUMN language"))
+        conn.execute(sqlalchemy.text("DELETE FROM schema_migrations WHERE version = 6"))
+    engine.dispose()
+    st = open_store(str(db))
+    assert st.schema_version == 6 and st.recordings.get("t-1").language == "en"

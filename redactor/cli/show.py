@@ -75,6 +75,7 @@ def list_(
             "duration": round(r.duration_s, 2),
             "created": r.created_at.isoformat(timespec="seconds"),
             "consent_training": r.consent_training,
+            "language": r.language,
         }
         if as_json:
             typer.echo(json.dumps(row))

@@ -46,6 +46,7 @@ def _row(r: Row[Any]) -> RecordingRow:
         speakers=tuple(json.loads(r.speakers or "[]")),
         status=RecordingStatus(r.status),
         created_at=aware(r.created_at),
+        language=r.language,
     )
 
 

@@ -76,6 +76,7 @@ class RecordingRow:
     speakers: tuple[str, ...]
     status: RecordingStatus
     created_at: datetime
+    language: str = "en"  # ISO 639-1, as detected (redactor.language)
 
 
 @dataclass(frozen=True, slots=True)

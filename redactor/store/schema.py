@@ -34,6 +34,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    inspect,
+    text,
 )
 
 metadata = MetaData()
@@ -51,13 +53,14 @@ recordings = Table(
     metadata,
     Column("id", String(128), primary_key=True),
     Column("host", String(128), nullable=False, index=True),
-    Column("source_kind", String(16), nullable=False),  # audio | vtt | srt | aws
+    Column("source_kind", String(16), nullable=False),  # audio | vtt | ... | messages
     Column("source_sha256", String(64), nullable=False, index=True),
     Column("source_suffix", String(16), nullable=False),
     Column("channels", Integer, nullable=False, default=1),
     Column("duration_s", Float, nullable=False, default=0.0),
     Column("consent_training", Boolean, nullable=False, default=False),
-    Column("speakers", Text, nullable=False, default="[]"),  # JSON list of labels
+    Column("speakers", Text, nullable=False, default="[]"),  # JSON list of redacted labels
+    Column("language", String(16), nullable=False, default="en"),  # ISO 639-1 (m6)
     Column("status", String(32), nullable=False),  # stored | done | anonymized
     Column("created_at", DateTime(timezone=True), nullable=False, index=True),
     Column("updated_at", DateTime(timezone=True), nullable=False),
@@ -386,10 +389,20 @@ def _m_durability(conn: Connection) -> None:
     )
 
 
+def _m6_recording_language(conn: Connection) -> None:
+    """``recordings.language``: a store made before it has English recordings only (other
+    languages were redacted as English then); a new store's ``_m1`` already has the column."""
+    if "language" not in {c["name"] for c in inspect(conn).get_columns("recordings")}:
+        conn.execute(
+            text("ALTER TABLE recordings ADD COLUMN language VARCHAR(16) NOT NULL DEFAULT 'en'")
+        )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("initial", _m1_initial),
     ("purge_jobs_retention", _m2_purge_jobs_retention),
     ("web_access", _m3_web_access),
     ("dataset_exports", _m4_dataset_exports),
     ("durability", _m_durability),
+    ("recording_language", _m6_recording_language),
 ]

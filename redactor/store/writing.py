@@ -27,6 +27,15 @@ from redactor.store.subjects import subject_hash_in
 __all__ = ["aad", "insert_processed"]
 
 
+def _redacted_speakers(rec: ProcessedRecording) -> list[str]:
+    """Speaker labels as redacted (support policy, else the first): a caption's "Name:" or a
+    message log's sender phone number must not sit in clear in the recordings table."""
+    chosen = next((t for t in rec.redacted if t.policy == "support"), None)
+    if chosen is None and rec.redacted:
+        chosen = rec.redacted[0]
+    return sorted({seg.speaker for seg in chosen.segments}) if chosen else []
+
+
 def insert_processed(
     conn: Connection,
     ts: datetime,
@@ -48,7 +57,8 @@ def insert_processed(
             channels=rec.channels,
             duration_s=raw.duration_s,
             consent_training=meta.consent_training,
-            speakers=json.dumps(sorted({seg.speaker for seg in raw.segments})),
+            speakers=json.dumps(_redacted_speakers(rec)),
+            language=raw.language,
             status=RecordingStatus.DONE if rec.complete else RecordingStatus.STORED,
             fingerprint=rec.fingerprint,
             created_at=ts,

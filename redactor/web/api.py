@@ -75,6 +75,7 @@ def _rec_json(r: RecordingRow) -> dict[str, Any]:
         "host": r.host,
         "status": r.status,
         "kind": r.source_kind,
+        "language": r.language,
         "duration": round(r.duration_s, 2),
         "speakers": list(r.speakers),
         "consent_training": r.consent_training,
