@@ -28,7 +28,7 @@ fixed in ``plan`` and stored with the job and the tombstone: a second purge retu
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -134,9 +134,13 @@ def purge(
     reason: str,
     *,
     actor: str = "redactor",
+    audit_detail: Mapping[str, Any] | None = None,
     fault: Fault | None = None,
 ) -> PurgeReceipt:
     """Purge one recording and everything derived from it; return the receipt.
+
+    ``actor`` is who asked (``host:<token id> (name)``, ``webhook:<host>``, ``cli``...): the
+    audit entry of the purge names it, with ``audit_detail`` (e.g. the webhook's event id).
 
     Idempotent: purging again (also after a crash, which resumes the job) returns the receipt
     of the first purge, whatever ``reason`` the re-run gives. An id with nothing stored
@@ -155,7 +159,7 @@ def purge(
         store.purges.note_attempt(recording_id)
     for step in STEPS[STEPS.index(job.step) + 1 :]:
         _check(fault, step)
-        _RUNNERS[step](_Run(store, job, hooks, fault))
+        _RUNNERS[step](_Run(store, job, hooks, fault, actor, dict(audit_detail or {})))
         if step not in _MARK_THEMSELVES:
             store.purges.mark_step(recording_id, step)
     return job.receipt
@@ -229,6 +233,8 @@ class _Run:
     job: PurgeJob
     hooks: Sequence[PurgeHook]
     fault: Fault | None
+    actor: str
+    audit_detail: dict[str, Any]
 
 
 def _destroy_key(run: _Run) -> None:
@@ -261,8 +267,8 @@ def _rows(run: _Run) -> None:
 
 
 def _finish(run: _Run) -> None:
-    detail = {"reason": run.job.reason, "counts": dict(run.job.receipt.counts)}
-    run.store.purges.finish(run.job, actor="redactor", detail=detail)
+    detail = {**run.audit_detail, "reason": run.job.reason, "counts": dict(run.job.receipt.counts)}
+    run.store.purges.finish(run.job, actor=run.actor, detail=detail)
 
 
 _RUNNERS: dict[PurgeStep, Callable[[_Run], None]] = {

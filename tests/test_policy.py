@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -101,27 +102,38 @@ def test_policy_cli_operator_missing_key_exit_2_nothing_stored(
     assert res.exit_code == 0, res.output
 
 
-def test_policy_reveal_admin_only_and_audited(tmp_path: Path) -> None:
+def test_policy_reveal_needs_the_hosts_grant_and_is_audited(tmp_path: Path) -> None:
+    from redactor.auth import create_token
+
     db = str(tmp_path / "r.db")
     res = runner.invoke(
         app,
         ["process", str(FIXTURES / "meeting.srt"), "--store", db, "--policy", "escrow",
-         "--policy", "support", "--id", "m1"],
+         "--policy", "support", "--id", "m1", "--host", "acme"],
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     shown = runner.invoke(app, ["show", "m1", "--store", db, "--format", "txt"])
     assert "[ENC:" not in shown.output  # support is the default view
-    denied = runner.invoke(
-        app, ["reveal", "m1", "--store", db, "--ticket", "T-1", "--actor", "bob"]
-    )
-    assert denied.exit_code == 2 and "admin" in denied.output
-    ok = runner.invoke(
+    st = open_store(db)
+    admin = create_token(st, role="admin", name="alice")
+    args = ["reveal", "m1", "--store", db, "--ticket", "T-1", "--token", admin]
+    denied = runner.invoke(app, args)
+    assert denied.exit_code == 2 and "grant" in denied.output
+    made = runner.invoke(
         app,
-        ["reveal", "m1", "--store", db, "--ticket", "T-2", "--actor", "alice", "--role", "admin"],
-    )
+        ["grant", "create", "m1", "--host", "acme", "--grantee", admin.split("_")[1],
+         "--reason", "escrow check", "--store", db],
+    )  # fmt: skip
+    grant = json.loads(made.output)["id"]
+    ok = runner.invoke(app, ["reveal", "m1", "--store", db, "--ticket", "T-2", "--token", admin,
+                             "--grant", grant])  # fmt: skip
     assert ok.exit_code == 0, ok.output
     assert "[ENC:" not in ok.output
     assert "robert.brown@example.com" in ok.output  # the authorised path shows values
-    st = open_store(db)
-    actions = [(e.action, e.actor, e.ticket) for e in st.audit.entries("m1")]
-    assert ("reveal-denied", "bob", "T-1") in actions and ("reveal", "alice", "T-2") in actions
+    support = create_token(st, role="support")
+    bad = runner.invoke(app, ["reveal", "m1", "--store", db, "--ticket", "T-3", "--token",
+                              support, "--grant", grant])  # fmt: skip
+    assert bad.exit_code == 2 and "robert.brown" not in bad.output
+    actions = [(e.action, e.ticket) for e in st.audit.entries("m1")]
+    assert ("grant_refused:reveal_values", "T-1") in actions
+    assert ("grant_use:reveal_values", "T-2") in actions

@@ -52,14 +52,23 @@ def test_security_support_token_is_forbidden(web: Web, method: str, path: str) -
 
 @pytest.mark.parametrize("who", ["support", "acme"])
 def test_security_raw_endpoint_is_admin_only(web: Web, who: str) -> None:
-    r = web.client.get("/api/recordings/rec-a1/raw?ticket=T-1", headers=web.auth(who))
+    """Even with the host's grant, only the admin token it names reads raw (tests/test_web_grants)."""
+    admin_id = web.tokens["admin"].split("_")[1]
+    grant = web.client.post(
+        "/api/grants",
+        json={"recording_id": "rec-a1", "reason": "case 1", "grantee": admin_id},
+        headers=web.auth("acme"),
+    ).json()["id"]
+    url = f"/api/recordings/rec-a1/raw?ticket=T-1&grant={grant}"
+    r = web.client.get(url, headers=web.auth(who))
     assert r.status_code == 403
-    r = web.client.get("/api/recordings/rec-a1/raw?ticket=T-1", headers=web.auth("admin"))
+    assert SECRET not in r.text
+    r = web.client.get(url, headers=web.auth("admin"))
     assert r.status_code == 200
-    assert SECRET in r.text  # the one place raw text exists, and it is audited
+    assert SECRET in r.text  # the one raw path: a host's grant, a ticket, audited
     assert r.headers["cache-control"] == "no-store"
     actions = [e.action for e in web.store.audit.entries("rec-a1")]
-    assert "reveal_raw" in actions
+    assert "grant_use:raw_transcript" in actions
 
 
 @pytest.mark.parametrize(

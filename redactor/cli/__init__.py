@@ -13,6 +13,7 @@ import sys
 # Command modules register on ``app`` when imported.
 from redactor.cli import dataset as _dataset  # noqa: F401
 from redactor.cli import eval as _eval  # noqa: F401
+from redactor.cli import grant as _grant  # noqa: F401
 from redactor.cli import pipelines as _pipelines  # noqa: F401
 from redactor.cli import process as _process  # noqa: F401
 from redactor.cli import purge as _purge  # noqa: F401
@@ -20,6 +21,7 @@ from redactor.cli import redact_text as _redact_text  # noqa: F401
 from redactor.cli import reveal as _reveal  # noqa: F401
 from redactor.cli import serve as _serve  # noqa: F401
 from redactor.cli import show as _show  # noqa: F401
+from redactor.cli import subject as _subject  # noqa: F401
 from redactor.cli.app import app, err_console
 
 __all__ = ["app", "main"]

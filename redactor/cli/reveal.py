@@ -6,11 +6,12 @@ from typing import Annotated
 
 import typer
 
+from redactor.auth import principal_for_token
 from redactor.cli.app import StoreOpt, app
+from redactor.errors import ForbiddenError
 from redactor.ingest import validate_id
 from redactor.operators import KeyRing
 from redactor.reveal import reveal as reveal_values
-from redactor.runs import read_environment
 from redactor.store import open_store, store_url
 
 host_key_app = typer.Typer(help="Per-host secrets for keyed pseudonyms (pseudonym.v1).")
@@ -21,25 +22,40 @@ app.add_typer(host_key_app, name="host-key")
 def reveal(
     recording_id: Annotated[str, typer.Argument(metavar="ID", help="Recording id.")],
     ticket: Annotated[str, typer.Option(help="Ticket or case that authorises this.")],
-    actor: Annotated[str, typer.Option(help="Who is revealing (recorded in the audit log).")],
-    role: Annotated[
-        str | None,
-        typer.Option(help="Your role; only 'admin' may reveal [default: REDACTOR_ROLE]."),
+    token: Annotated[
+        str,
+        typer.Option(
+            envvar="REDACTOR_TOKEN",
+            help="Your admin API token (the one the host's grant names).",
+            show_default=False,
+        ),
+    ],
+    grant: Annotated[
+        str | None, typer.Option(help="The host's grant (grt_...) for this recording.")
     ] = None,
     policy: Annotated[
         str, typer.Option(help="The policy whose encrypt.v1 tokens to decrypt.")
     ] = "escrow",
     store: StoreOpt = None,
 ) -> None:
-    """Print a redaction with its encrypted values decrypted (admin only; audited).
+    """Print a redaction with its encrypted values decrypted: only under a host's grant.
 
-    Works on redactions made by a policy that uses the encrypt.v1 operator. Every attempt,
-    allowed or refused, is written to the audit log with the actor and ticket first.
+    The recording's host creates the grant for your admin token (redactor grant create, or
+    POST /api/grants); every use and every refusal is audited with the ticket and the grant.
     """
     validate_id(recording_id)
-    role = role or read_environment().role or ""
+    st = open_store(store)
+    who = principal_for_token(st, token.strip())
+    if who is None or who.role != "admin":
+        raise ForbiddenError("--token: not a valid admin token")
     text = reveal_values(
-        open_store(store), recording_id, policy=policy, actor=actor, role=role, ticket=ticket
+        st,
+        recording_id,
+        policy=policy,
+        actor=who.actor,
+        token_id=who.token_id,
+        ticket=ticket,
+        grant=grant,
     )
     typer.echo(text, nl=False)
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from redactor.auth import (
+    MAX_TOKEN_TTL,
     create_token,
     list_tokens,
     revoke_token,
@@ -19,6 +21,7 @@ from redactor.auth import (
 )
 from redactor.cli.app import StoreOpt, app, err_console
 from redactor.errors import InputError
+from redactor.grants import parse_duration
 from redactor.store import open_store
 
 _HOST_RE = re.compile(r"(\*\.)?[A-Za-z0-9]([A-Za-z0-9.:-]{0,252})|\*")
@@ -80,19 +83,31 @@ def token_create(
     role: Annotated[Role, typer.Option(help="support, host or admin.")],
     host: Annotated[str | None, typer.Option(help="The host a host token is scoped to.")] = None,
     name: Annotated[str, typer.Option(help="A label shown in the audit log.")] = "",
+    expires_in: Annotated[
+        str, typer.Option(help="How long it works: 12h, 30d, at most 365d.")
+    ] = "90d",
     store: StoreOpt = None,
 ) -> None:
     """Create a token and print it once (it cannot be shown again)."""
-    typer.echo(create_token(open_store(store), role=role.value, host=host, name=name))
+    ttl = parse_duration(expires_in, "--expires-in", most=MAX_TOKEN_TTL)
+    typer.echo(
+        create_token(open_store(store), role=role.value, host=host, name=name, expires_in=ttl)
+    )
 
 
 @token_app.command("list")
 def token_list(store: StoreOpt = None) -> None:
-    """One line per token: id, role, host, name, created, revoked (never the token)."""
+    """One line per token: id, role, host, name, created, expires, state (never the token)."""
+    now = datetime.now(UTC)
     for t in list_tokens(open_store(store)):
         cells = [t["id"], t["role"], t["host"] or "-", t["name"] or "-"]
         cells += [t["created_at"].isoformat(timespec="seconds")]
-        cells += ["revoked" if t["revoked_at"] else "active"]
+        expires = t["expires_at"]
+        cells += ["expires " + expires.isoformat(timespec="seconds") if expires else "no expiry"]
+        if t["revoked_at"]:
+            cells += ["revoked"]
+        else:
+            cells += ["expired" if expires and expires <= now else "active"]
         typer.echo("\t".join(str(c) for c in cells))
 
 

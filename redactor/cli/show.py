@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+import shutil
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from redactor.audio_check import stored_check
 from redactor.cli.app import StoreOpt, app
-from redactor.errors import NotFoundError
+from redactor.errors import InputError, NotFoundError
 from redactor.formats import render
 from redactor.ingest import validate_id
-from redactor.store import open_store
+from redactor.store import Store, open_store
 
 
 class Format(StrEnum):
@@ -39,10 +41,23 @@ def show(
     summary: Annotated[
         bool, typer.Option("--summary", help="Print the summary (inferred data) instead.")
     ] = False,
+    audio: Annotated[
+        Path | None,
+        typer.Option(
+            "--audio",
+            metavar="OUT",
+            help="Write the redacted audio (support policy) to OUT instead.",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
-    """Print the redacted transcript of a recording (never the raw one), or its summary."""
+    """Print the redacted transcript of a recording (never the raw one), or its summary, or
+    write its redacted audio."""
     validate_id(recording_id)
     st = open_store(store)
+    if audio is not None:
+        _write_audio(st, recording_id, audio)
+        return
     if summary:
         from redactor.summarize import render_summary
 
@@ -57,6 +72,21 @@ def show(
         redacted = st.artifacts.redacted_transcript(recording_id, policy)
     check = stored_check(st, recording_id, redacted.policy)
     typer.echo(render(redacted, recording_id, fmt.value, audio_check=check), nl=False)
+
+
+def _write_audio(st: Store, recording_id: str, out: Path) -> None:
+    from redactor.web.content import redacted_audio
+
+    st.recordings.get(recording_id)  # NotFound for an unknown id
+    src, _ = redacted_audio(st, recording_id)
+    tmp = out.with_name(f".{out.name}.partial")
+    try:
+        shutil.copyfile(src, tmp)
+        tmp.replace(out)  # whole or nothing: OUT is never half written
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"{out}: cannot write ({exc.strerror})", path=out) from None
+    typer.echo(f"{out}\t{src.suffix.lstrip('.')}\t{out.stat().st_size} bytes")
 
 
 @app.command("list")

@@ -13,6 +13,7 @@ from redactor.environment import DEFAULT_STORE, read_environment, store_location
 from redactor.errors import InputError
 from redactor.store.core import Store
 from redactor.store.db import MEMORY
+from redactor.store.grants import Grant, GrantUse
 from redactor.store.records import (
     ArtifactKind,
     ArtifactRef,
@@ -37,6 +38,8 @@ __all__ = [
     "ArtifactRow",
     "AuditEntry",
     "DataCategory",
+    "Grant",
+    "GrantUse",
     "NewArtifact",
     "ProcessedRecording",
     "PurgeJob",

@@ -5,7 +5,7 @@ Token generation, roles and the cookie live in ``redactor.auth``; this module ke
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Row, delete, insert, select, update
@@ -19,7 +19,15 @@ __all__ = ["Access"]
 
 
 def _token(r: Row[Any]) -> TokenInfo:
-    return TokenInfo(r.id, Role(r.role), r.host, r.name, r.created_at, r.revoked_at)
+    return TokenInfo(
+        r.id,
+        Role(r.role),
+        r.host,
+        r.name,
+        aware(r.created_at),
+        aware(r.revoked_at) if r.revoked_at else None,
+        aware(r.expires_at) if r.expires_at else None,
+    )
 
 
 class Access:
@@ -30,7 +38,15 @@ class Access:
     # -- tokens -----------------------------------------------------------------------------
 
     def add_token(
-        self, *, token_id: str, token_hash: str, role: Role, host: str | None, name: str, actor: str
+        self,
+        *,
+        token_id: str,
+        token_hash: str,
+        role: Role,
+        host: str | None,
+        name: str,
+        expires_at: datetime,
+        actor: str,
     ) -> None:
         with self._db.begin() as conn:
             conn.execute(
@@ -42,13 +58,19 @@ class Access:
                     name=name,
                     created_at=now(),
                     revoked_at=None,
+                    expires_at=expires_at,
                 )
             )
             self._audit.record_in(
                 conn,
                 actor=actor,
                 action="token_create",
-                detail={"token_id": token_id, "role": str(role), "host": host},
+                detail={
+                    "token_id": token_id,
+                    "role": str(role),
+                    "host": host,
+                    "expires_at": expires_at.isoformat(),
+                },
             )
 
     def token_by_hash(self, token_hash: str) -> tuple[TokenInfo, str] | None:

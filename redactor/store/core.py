@@ -18,6 +18,8 @@ from redactor.store.artifacts import Artifacts
 from redactor.store.audit import AuditLog
 from redactor.store.datasets import Datasets
 from redactor.store.db import Database
+from redactor.store.grants import Grants
+from redactor.store.logins import Logins
 from redactor.store.purges import Purges
 from redactor.store.recordings import Recordings
 from redactor.store.retention import Retention
@@ -28,7 +30,7 @@ __all__ = ["Store"]
 
 
 class Store:
-    """Recordings, artifacts and lineage, purges, access, subjects, datasets, audit."""
+    """Recordings, artifacts and lineage, purges, access, grants, subjects, datasets, audit."""
 
     def __init__(self, url: str, *, artifact_root: Path) -> None:
         self._db = db = Database(url, artifact_root=artifact_root)
@@ -41,6 +43,8 @@ class Store:
         self.webhooks = Webhooks(db, self.audit)
         self.datasets = Datasets(db)
         self.retention = Retention(db)
+        self.grants = Grants(db, self.audit)
+        self.logins = Logins(db, self.audit)
 
     def __repr__(self) -> str:
         return f"Store(backend={self.backend!r})"

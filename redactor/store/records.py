@@ -369,6 +369,10 @@ class TokenInfo:
     name: str
     created_at: datetime
     revoked_at: datetime | None
+    expires_at: datetime | None = None  # None: a token made before tokens expired
+
+    def active(self, at: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or at < self.expires_at)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -377,6 +381,7 @@ class TokenInfo:
             "host": self.host,
             "name": self.name,
             "created_at": self.created_at,
+            "expires_at": self.expires_at,
             "revoked_at": self.revoked_at,
         }
 

@@ -13,6 +13,8 @@ What is where:
 - ``detections``: what was found: type, offsets, score, recognizer. Never the matched text.
 - ``audit_log``: who did what to which recording, and why (ticket).
 - ``tombstones``: purged recordings; their ids and source hashes cannot come back.
+- ``access_grants`` / ``access_grant_uses``: a host's break-glass grants and every use.
+- ``login_failures``: failed logins per client, for throttling (the audit log keeps each).
 """
 
 from __future__ import annotations
@@ -161,7 +163,8 @@ audit_log = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", DateTime(timezone=True), nullable=False, index=True),
-    Column("actor", String(128), nullable=False),
+    # role:<token id> (<name up to 128>), webhook:<host up to 128>, ...: room for both
+    Column("actor", String(300), nullable=False),
     Column("action", String(64), nullable=False),
     Column("recording_id", String(128), nullable=True, index=True),  # kept after a purge
     Column("ticket", String(128), nullable=True),
@@ -243,6 +246,7 @@ api_tokens = Table(
     Column("name", String(128), nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("expires_at", DateTime(timezone=True), nullable=True),  # added by migration 7
 )
 
 # Browser sessions made by logging in with a token; only the hash of the cookie is stored.
@@ -398,6 +402,69 @@ def _m6_recording_language(conn: Connection) -> None:
         )
 
 
+# Break-glass grants (``redactor.grants``): a host lets one admin token read one recording raw
+# until ``expires_at`` (at most 24 h). Grants and their uses are the recording's data (purged
+# with it); the audit log keeps the trail.
+access_grants = Table(
+    "access_grants",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column(
+        "recording_id",
+        String(128),
+        ForeignKey("recordings.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("host", String(128), nullable=False, index=True),
+    Column("reason", String(200), nullable=False),
+    Column("grantee", String(32), nullable=False),  # an admin token id
+    Column("created_by", String(300), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("revoked_by", String(300), nullable=True),
+)
+
+access_grant_uses = Table(
+    "access_grant_uses",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "grant_id",
+        String(40),
+        ForeignKey("access_grants.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column(
+        "recording_id",
+        String(128),
+        ForeignKey("recordings.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(300), nullable=False),
+    Column("ticket", String(64), nullable=False),
+    Column("what", String(32), nullable=False),  # raw_transcript | reveal_values
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client", String(64), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+
+def _m7_access(conn: Connection) -> None:
+    from redactor.store.access_migration import migrate_access
+
+    migrate_access(conn, tables=[access_grants, access_grant_uses, login_failures])
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("initial", _m1_initial),
     ("purge_jobs_retention", _m2_purge_jobs_retention),
@@ -405,4 +472,5 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("dataset_exports", _m4_dataset_exports),
     ("durability", _m_durability),
     ("recording_language", _m6_recording_language),
+    ("access_grants_expiry_redacted_speakers", _m7_access),
 ]

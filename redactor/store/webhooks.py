@@ -99,11 +99,14 @@ class Webhooks:
                         receipt=None if receipt is None else json.dumps(receipt, sort_keys=True),
                     )
                 )
+                # Not the host's recording (or none): the entry must not land on it, where
+                # its owner's export would show another host's request.
+                mine = status != WebhookStatus.NOT_FOUND
                 self._audit.record_in(
                     conn,
                     actor=f"webhook:{host}",
                     action="webhook_recording_deleted",
-                    recording_id=recording_id,
+                    recording_id=recording_id if mine else None,
                     detail={"event_id": event_id, "status": str(status)},
                 )
         except IntegrityError:

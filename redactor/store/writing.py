@@ -13,6 +13,7 @@ from sqlalchemy import Connection, delete, insert
 from redactor.crypto import encrypt, new_key, seal
 from redactor.serialize import redacted_to_dict, transcript_to_dict
 from redactor.store import schema as s
+from redactor.store.access_migration import redacted_speakers
 from redactor.store.artifacts import artifact_values
 from redactor.store.db import new_artifact_id
 from redactor.store.records import (
@@ -24,16 +25,18 @@ from redactor.store.records import (
 )
 from redactor.store.subjects import subject_hash_in
 
-__all__ = ["aad", "insert_processed"]
+__all__ = ["aad", "insert_processed", "stored_speakers"]
 
 
-def _redacted_speakers(rec: ProcessedRecording) -> list[str]:
-    """Speaker labels as redacted (support policy, else the first): a caption's "Name:" or a
-    message log's sender phone number must not sit in clear in the recordings table."""
-    chosen = next((t for t in rec.redacted if t.policy == "support"), None)
-    if chosen is None and rec.redacted:
-        chosen = rec.redacted[0]
-    return sorted({seg.speaker for seg in chosen.segments}) if chosen else []
+def stored_speakers(rec: ProcessedRecording) -> list[str]:
+    """The speaker labels as the transcript shows them: the support redaction's (else the
+    first stored one's). A raw label (a name in a voice tag) lives only in the encrypted raw
+    transcript; with no redaction at all, only generic labels are kept."""
+    red = next((r for r in rec.redacted if r.policy == "support"), None)
+    red = red or (rec.redacted[0] if rec.redacted else None)
+    if red is None:
+        return redacted_speakers([seg.speaker for seg in rec.raw.segments])
+    return sorted({seg.speaker for seg in red.segments})
 
 
 def insert_processed(
@@ -57,7 +60,7 @@ def insert_processed(
             channels=rec.channels,
             duration_s=raw.duration_s,
             consent_training=meta.consent_training,
-            speakers=json.dumps(_redacted_speakers(rec)),
+            speakers=json.dumps(stored_speakers(rec)),
             language=raw.language,
             status=RecordingStatus.DONE if rec.complete else RecordingStatus.STORED,
             fingerprint=rec.fingerprint,

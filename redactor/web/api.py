@@ -14,10 +14,16 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from redactor.auth import Principal, create_token, list_tokens, revoke_token
+from redactor.auth import (
+    MAX_TOKEN_TTL,
+    TOKEN_TTL,
+    Principal,
+    create_token,
+    list_tokens,
+    revoke_token,
+)
 from redactor.errors import NotFoundError
 from redactor.ingest import validate_id
-from redactor.serialize import transcript_to_dict
 from redactor.store import RecordingRow
 from redactor.web.content import (
     check_ticket,
@@ -132,21 +138,6 @@ def get_audio(
     return FileResponse(path, media_type=media_type)
 
 
-@router.get("/recordings/{recording_id}/raw")
-def get_raw(
-    request: Request, recording_id: str, ticket: Ticket = None, p: Principal = AdminOnly
-) -> dict[str, Any]:
-    """The raw transcript: admins only, with a ticket, audited. Support and hosts get 403."""
-    store = store_of(request)
-    rec = visible_recording(store, recording_id, None)
-    check_ticket(ticket)
-    store.audit.record(actor=p.actor, action="reveal_raw", recording_id=rec.id, ticket=ticket)
-    return {
-        "id": rec.id,
-        "raw_transcript": transcript_to_dict(store.recordings.raw_transcript(rec.id)),
-    }
-
-
 @router.delete("/recordings/{recording_id}")
 def delete_recording(
     request: Request, recording_id: str, p: Principal = HostOrAdmin
@@ -167,13 +158,7 @@ def set_consent(
 ) -> dict[str, Any]:
     store = store_of(request)
     rec = visible_recording(store, recording_id, _scope(p))
-    store.recordings.set_consent(rec.id, body.consent_training)
-    store.audit.record(
-        actor=p.actor,
-        action="set_consent",
-        recording_id=rec.id,
-        detail={"consent_training": body.consent_training},
-    )
+    store.subjects.set_training_consent(rec.id, body.consent_training, actor=p.actor)
     return {"id": rec.id, "consent_training": body.consent_training}
 
 
@@ -217,11 +202,7 @@ def _subject_host(p: Principal, body: SubjectBody) -> str | None:
 @router.post("/subjects/export")
 def subject_export(request: Request, body: SubjectBody, p: Principal = HostOrAdmin) -> Response:
     store = store_of(request)
-    data = export_subject(store, body.identifier, _subject_host(p, body))
-    for r in data["recordings"]:
-        store.audit.record(
-            actor=p.actor, action="export_subject", recording_id=r["recording"]["id"]
-        )
+    data = export_subject(store, body.identifier, _subject_host(p, body), actor=p.actor)
     return _export_response(data, body.format, "subject-export")
 
 
@@ -238,10 +219,16 @@ def subject_delete(
 
 @router.get("/webhook-events/{event_id}")
 def get_webhook_event(
-    request: Request, event_id: str, p: Principal = HostOrAdmin
+    request: Request,
+    event_id: str,
+    host: Annotated[str | None, Query(max_length=128)] = None,
+    p: Principal = HostOrAdmin,
 ) -> dict[str, Any]:
+    """A webhook event; event ids are per host, so an admin names the host (``host=``)."""
     validate_id(event_id, "event id")
-    event = webhook_event(store_of(request), _scope(p), event_id)
+    if host is not None:
+        validate_id(host, "host id")
+    event = webhook_event(store_of(request), _scope(p) or host, event_id)
     if event is None:
         raise NotFoundError(f"webhook event {event_id}: not found")
     return event
@@ -254,13 +241,19 @@ class TokenBody(BaseModel):
     role: Literal["support", "host", "admin"]
     host: str | None = Field(default=None, max_length=128)
     name: str = Field(default="", max_length=128)
+    expires_in: int = Field(
+        default=int(TOKEN_TTL.total_seconds()),
+        gt=0,
+        le=int(MAX_TOKEN_TTL.total_seconds()),
+        description="seconds",
+    )
 
 
 @router.get("/admin/tokens")
 def admin_tokens(request: Request, p: Principal = AdminOnly) -> dict[str, Any]:
     rows = list_tokens(store_of(request))
     for r in rows:
-        for k in ("created_at", "revoked_at"):
+        for k in ("created_at", "expires_at", "revoked_at"):
             r[k] = r[k].isoformat() if r[k] else None
     return {"tokens": rows}
 
@@ -270,7 +263,12 @@ def admin_create_token(
     request: Request, body: TokenBody, p: Principal = AdminOnly
 ) -> dict[str, Any]:
     token = create_token(
-        store_of(request), role=body.role, host=body.host, name=body.name, actor=p.actor
+        store_of(request),
+        role=body.role,
+        host=body.host,
+        name=body.name,
+        expires_in=body.expires_in,
+        actor=p.actor,
     )
     return {"token": token, "id": token.split("_")[1]}
 

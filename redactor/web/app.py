@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from redactor.errors import ForbiddenError, InputError, NotFoundError, RedactorError
 from redactor.store import PurgeReceipt, Store
-from redactor.web import api, pages, webhooks
+from redactor.web import api, grants, pages, webhooks
 from redactor.web.deps import LoginRequired, optional_principal
 
 __all__ = ["create_app"]
@@ -104,6 +104,7 @@ def create_app(
     app.state.purge = purge_fn
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(grants.router)
     app.include_router(webhooks.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_handlers(app)

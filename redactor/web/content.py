@@ -32,7 +32,7 @@ __all__ = [
 
 SUPPORT_POLICY = "support"
 _TITLES = {"summary": "Summary", "key_topics": "Key topics", "action_items": "Action items"}
-_TICKET_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:#-]{0,63}$")
+_TICKET_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:#-]{0,63}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,7 @@ class Summary:
 
 def check_ticket(ticket: str | None) -> str:
     """A ticket reference such as ``SUP-1234``: short, no spaces, so it cannot carry prose."""
-    if not ticket or not _TICKET_RE.match(ticket):
+    if not ticket or not _TICKET_RE.fullmatch(ticket):  # fullmatch: no "\n" at the end
         raise InputError(
             "ticket: required; 1-64 characters of letters, digits, '.', '_', ':', '#', '-'"
         )

@@ -108,12 +108,15 @@ def export_recording(store: Store, recording_id: str) -> dict[str, Any]:
             }
             for d in store.recordings.detections(recording_id)
         ],
+        # Break-glass: every grant the host made and every use of it (who, when, ticket).
+        "grants": [g.as_dict() for g in store.grants.of(host=None, recording_id=recording_id)],
         "audit": [
             {
                 "at": _jsonable(e.at),
                 "actor": e.actor,
                 "action": e.action,
                 "ticket": e.ticket,
+                "detail": json.loads(e.detail or "{}"),
             }
             for e in store.audit.entries(recording_id)
         ],
@@ -125,10 +128,15 @@ def subject_recordings(store: Store, identifier: str, host: str | None) -> list[
     return store.subjects.recordings_of(identifier, host)
 
 
-def export_subject(store: Store, identifier: str, host: str | None) -> dict[str, Any]:
+def export_subject(
+    store: Store, identifier: str, host: str | None, *, actor: str
+) -> dict[str, Any]:
+    """Everything about the participant, per recording; each export is audited first."""
     ids = subject_recordings(store, identifier, host)
     if not ids:
         raise NotFoundError("data subject: no recordings found for this identifier")
+    for rid in ids:
+        store.audit.record(actor=actor, action="export_subject", recording_id=rid)
     return {"recordings": [export_recording(store, rid) for rid in ids]}
 
 
@@ -166,6 +174,7 @@ def to_csv(export: dict[str, Any]) -> str:
             rows += _rows(f"redacted_transcript:{policy}", rid, segs)
         rows += _rows("summary", rid, ((x["artifact_id"], x) for x in r["summaries"]))
         rows += _rows("detection", rid, ((str(i), d) for i, d in enumerate(r["detections"])))
+        rows += _rows("grant", rid, ((g["id"], g) for g in r.get("grants", [])))
         rows += _rows("audit", rid, ((str(i), e) for i, e in enumerate(r["audit"])))
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")

@@ -1,26 +1,26 @@
 """The host deletion webhook: ``POST /webhooks/recording-deleted``.
 
-A host signs each request with its secret (HMAC-SHA256, hex) over ``<timestamp>.<raw body>``
-and sends three headers::
+The host signs the request the Standard Webhooks way (see ``redactor.web.signing``; any
+Standard Webhooks library does it) and names itself in ``X-Redactor-Host``::
 
     X-Redactor-Host: acme
-    X-Redactor-Timestamp: 1718000000          (Unix seconds)
-    X-Redactor-Signature: v1=<hex>[,v1=<hex>]  (one per secret it holds, while rotating)
+    webhook-id: msg_2b5qVkT9                  (the event id: a redelivery is a duplicate)
+    webhook-timestamp: 1718000000             (Unix seconds, within five minutes)
+    webhook-signature: v1,<base64>[ v1,<base64>]
 
-and a JSON body ``{"event_id": "...", "recording_id": "..."}``. Requests older or newer than
-five minutes are refused, so a captured request cannot be replayed later; within the window
-the event id (stored per host) makes a replay a no-op. Any of the host's valid secrets (two
-during a rotation) verifies. The answer is immediate (202); the purge runs after the response,
-and its receipt is kept with the event (``GET /api/webhook-events/{event_id}``).
+with a JSON body ``{"recording_id": "..."}`` (``type: "recording.deleted"``, ``timestamp``
+and a ``data`` object may be present and are tolerated). The legacy scheme
+(``X-Redactor-Timestamp``/``X-Redactor-Signature`` and ``event_id`` in the body) is still
+accepted. Any of the host's valid secrets (two during a rotation) verifies. The answer is
+immediate (202); the purge runs after the response, and its receipt is kept with the event
+(``GET /api/webhook-events/{event_id}``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
-import time
+import re
 from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
@@ -33,57 +33,31 @@ from redactor.purge import begin_purge
 from redactor.store import Store
 from redactor.store.records import PurgeStatus, WebhookStatus
 from redactor.web.deps import store_of
+from redactor.web.signing import (
+    LEGACY_SIG_HEADER,
+    LEGACY_TS_HEADER,
+    TOLERANCE_S,
+    sign,
+    uses_standard_webhooks,
+    verify,
+    verify_standard,
+)
 
-__all__ = ["MAX_BODY", "TOLERANCE_S", "resume_events", "router", "sign", "verify"]
+__all__ = ["MAX_BODY", "TOLERANCE_S", "resume_events", "router", "sign", "verify", "verify_request"]
 
 log = logging.getLogger("redactor.web.webhooks")
 
 MAX_BODY = 16 * 1024
-TOLERANCE_S = 300
 HOST_HEADER = "x-redactor-host"
-TS_HEADER = "x-redactor-timestamp"
-SIG_HEADER = "x-redactor-signature"
+EVENT_TYPE = "recording.deleted"
 
 router = APIRouter()
-
-
-def sign(secret: str, timestamp: int | str, body: bytes) -> str:
-    """The ``X-Redactor-Signature`` value a sender computes (also used by the tests)."""
-    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return "v1=" + mac.hexdigest()
-
-
-def verify(
-    secrets: list[str],
-    timestamp: str | None,
-    signature: str | None,
-    body: bytes,
-    *,
-    at: float | None = None,
-) -> None:
-    """Raise HTTPException unless one signature matches one secret within the tolerance."""
-    if not timestamp:
-        raise HTTPException(400, f"missing {TS_HEADER} header")
-    if not timestamp.isdigit() or len(timestamp) > 12:
-        raise HTTPException(400, f"{TS_HEADER}: must be Unix seconds")
-    if abs((time.time() if at is None else at) - int(timestamp)) > TOLERANCE_S:
-        raise HTTPException(401, f"{TS_HEADER}: outside the {TOLERANCE_S} s tolerance")
-    if not signature:
-        raise HTTPException(401, f"missing {SIG_HEADER} header")
-    given = [p.strip() for p in signature.split(",") if p.strip()][:4]
-    ok = False
-    for secret in secrets:
-        expected = sign(secret, timestamp, body)
-        for g in given:
-            # Check every pair (no early exit) so timing says nothing about which matched.
-            ok |= hmac.compare_digest(expected.encode(), g.encode())
-    if not ok:
-        raise HTTPException(401, "signature does not match")
+_LENGTH = re.compile(r"[0-9]{1,12}")  # not isdigit(): "²" is a digit to Python
 
 
 async def _read_body(request: Request) -> bytes:
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+    if declared is not None and (not _LENGTH.fullmatch(declared) or int(declared) > MAX_BODY):
         raise HTTPException(413, f"body larger than {MAX_BODY} bytes")
     chunks, size = [], 0
     async for chunk in request.stream():
@@ -94,34 +68,51 @@ async def _read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-def _parse(body: bytes) -> tuple[str, str]:
+def _parse(body: bytes, *, legacy: bool) -> tuple[str | None, str]:
+    """The body's event id (legacy scheme only) and recording id."""
     try:
         data = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise InputError("body: not valid JSON") from None
     if not isinstance(data, dict):
-        raise InputError("body: must be a JSON object with event_id and recording_id")
-    event_id, rid = data.get("event_id"), data.get("recording_id")
-    if not isinstance(event_id, str) or not isinstance(rid, str):
-        raise InputError("body: event_id and recording_id must be strings")
+        raise InputError("body: must be a JSON object with recording_id")
+    if data.get("type", EVENT_TYPE) != EVENT_TYPE:
+        raise InputError(f"body: type must be {EVENT_TYPE!r}")
+    rid = data.get("recording_id")
+    if not isinstance(rid, str):
+        raise InputError("body: recording_id must be a string")
+    if not legacy:
+        return None, validate_id(rid)
+    event_id = data.get("event_id")
+    if not isinstance(event_id, str):
+        raise InputError("body: event_id must be a string (or sign with Standard Webhooks)")
     return validate_id(event_id, "event id"), validate_id(rid)
+
+
+def verify_request(request: Request, body: bytes) -> tuple[str, str, str]:
+    """``(host, event id, recording id)`` of a request the named host signed; else 400/401."""
+    host = request.headers.get(HOST_HEADER, "")
+    if not host:
+        raise HTTPException(400, f"missing {HOST_HEADER} header")
+    validate_id(host, "host id")
+    secrets = webhook_secrets(store_of(request), host)
+    if uses_standard_webhooks(request.headers):
+        msg_id, _ = verify_standard(secrets, request.headers, body)
+        _, rid = _parse(body, legacy=False)
+        return host, validate_id(msg_id, "webhook-id"), rid
+    verify(
+        secrets, request.headers.get(LEGACY_TS_HEADER), request.headers.get(LEGACY_SIG_HEADER), body
+    )
+    event_id, rid = _parse(body, legacy=True)
+    assert event_id is not None
+    return host, event_id, rid
 
 
 @router.post("/webhooks/recording-deleted")
 async def recording_deleted(request: Request, background: BackgroundTasks) -> JSONResponse:
     store = store_of(request)
     body = await _read_body(request)
-    host = request.headers.get(HOST_HEADER, "")
-    if not host:
-        raise HTTPException(400, f"missing {HOST_HEADER} header")
-    validate_id(host, "host id")
-    verify(
-        webhook_secrets(store, host),
-        request.headers.get(TS_HEADER),
-        request.headers.get(SIG_HEADER),
-        body,
-    )
-    event_id, rid = _parse(body)
+    host, event_id, rid = verify_request(request, body)
     purge_fn = request.app.state.purge
     earlier = store.webhooks.event(host, event_id)
     if earlier is not None:
@@ -191,7 +182,13 @@ def resume_events(store: Store, purge_fn: Any) -> int:
 def _run_purge(store: Store, purge_fn: Any, host: str, event_id: str, rid: str) -> None:
     receipt: dict[str, Any] | None = None
     try:
-        receipt = purge_fn(store, rid, "host-deleted", actor=f"webhook:{host}").as_dict()
+        receipt = purge_fn(
+            store,
+            rid,
+            "host-deleted",
+            actor=f"webhook:{host}",
+            audit_detail={"event_id": event_id},
+        ).as_dict()
         status = WebhookStatus.DONE
     except RedactorError as exc:
         log.warning("webhook event purge failed: %s", type(exc).__name__)
