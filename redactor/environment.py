@@ -31,7 +31,7 @@ VARIABLES = {
     "REDACTOR_POLICY_DIR": "a folder of extra policy files (*.toml), found by name",
     "REDACTOR_KEYS_DIR": "folder of per-host pseudonym keys",
     "REDACTOR_ALLOW_TERMS": "comma-separated terms never to redact",
-    "REDACTOR_ROLE": "your role for `redactor reveal`",
+    "REDACTOR_TOKEN": "your admin API token for `redactor reveal` (the one a host's grant names)",
     "REDACTOR_LOG_LEVEL": "log level (logs carry ids and counts, never content)",
     "REDACTOR_DEBUG": "1: show tracebacks of internal errors",
     "XDG_CACHE_HOME": "where derived caches go (the detector's lexicon); default ~/.cache",
@@ -53,7 +53,7 @@ class Environment:
     policy_dir: Path | None = None
     keys_dir: Path | None = None
     allow_terms: tuple[str, ...] = ()
-    role: str | None = None
+    token: str | None = None
     log_level: str = "WARNING"
     debug: bool = False
     cache_dir: Path | None = None
@@ -84,7 +84,7 @@ def read_environment(environ: Mapping[str, str] | None = None) -> Environment:
         policy_dir=path("REDACTOR_POLICY_DIR"),
         keys_dir=path("REDACTOR_KEYS_DIR"),
         allow_terms=tuple(t.strip() for t in terms.split(",") if t.strip()),
-        role=text("REDACTOR_ROLE"),
+        token=text("REDACTOR_TOKEN"),
         log_level=(text("REDACTOR_LOG_LEVEL") or "WARNING").upper(),
         debug=text("REDACTOR_DEBUG") == "1",
         cache_dir=path("XDG_CACHE_HOME"),

@@ -77,7 +77,7 @@ def make_web(tmp_path: Path, *, on_disk: bool = False) -> Web:
 def make_named_web(tmp_path: Path, detector: Detector) -> Web:
     """``make_web`` plus ``rec-named`` (host acme): a WebVTT call through the real pipeline whose
     speakers and participants are the ``NAMES``; the participant is findable by e-mail."""
-    from redactor.pipelines import LocalPipeline
+    from redactor.executors import LocalPipeline
 
     web = make_web(tmp_path, on_disk=True)
     vtt = tmp_path / "named-call.vtt"

@@ -12,6 +12,7 @@ from redactor.errors import ForbiddenError
 from redactor.ingest import validate_id
 from redactor.operators import KeyRing
 from redactor.reveal import reveal as reveal_values
+from redactor.runs import read_environment
 from redactor.store import open_store, store_url
 
 host_key_app = typer.Typer(help="Per-host secrets for keyed pseudonyms (pseudonym.v1).")
@@ -23,13 +24,12 @@ def reveal(
     recording_id: Annotated[str, typer.Argument(metavar="ID", help="Recording id.")],
     ticket: Annotated[str, typer.Option(help="Ticket or case that authorises this.")],
     token: Annotated[
-        str,
+        str | None,
         typer.Option(
-            envvar="REDACTOR_TOKEN",
-            help="Your admin API token (the one the host's grant names).",
+            help="Your admin API token, the one the host's grant names [default: REDACTOR_TOKEN].",
             show_default=False,
         ),
-    ],
+    ] = None,
     grant: Annotated[
         str | None, typer.Option(help="The host's grant (grt_...) for this recording.")
     ] = None,
@@ -45,6 +45,7 @@ def reveal(
     """
     validate_id(recording_id)
     st = open_store(store)
+    token = token or read_environment().token or ""
     who = principal_for_token(st, token.strip())
     if who is None or who.role != "admin":
         raise ForbiddenError("--token: not a valid admin token")
