@@ -127,7 +127,10 @@ class LocalPipeline:
             summarize_recording(self.store, rid, red, self.detector)
         self.store.recordings.mark_done(rid)
         log.info("completed the stages of recording %s", rid)
-        return ProcessResult(path, rid, "done")
+        # The stored row's duration: a resumed file counts in the batch's audio hours too.
+        return ProcessResult(
+            path, rid, "done", duration_s=self.store.recordings.get(rid).duration_s
+        )
 
     def process_file(
         self, path: Path, meta: RecordingMeta, *, force: bool = False, allow_purged: bool = False
