@@ -1,4 +1,11 @@
-"""Shared fixtures. Real models (tiny.en, en_core_web_sm) load once per session."""
+"""Shared fixtures. Real models (tiny.en, en_core_web_sm) load once per session.
+
+``slow`` marks every test that uses a real model (CI runs them all; ``-m "not slow"`` is the
+quick loop): a test that asks for ``detector``, ``transcriber`` or ``processed`` is marked
+here, and a test that runs spaCy or Whisper in this process without the mark fails (see
+``_model_use``). Tests that run models in child processes (CLI subprocesses, pool workers,
+Ray actors) carry the mark themselves. Tests about something else use ``tests/fakes.py``.
+"""
 
 from __future__ import annotations
 
@@ -17,11 +24,33 @@ from redactor.executors import LocalPipeline
 from redactor.store import MEMORY, Store, open_store, store_url
 from redactor.transcribe import FasterWhisperTranscriber
 from redactor.types import RecordingMeta
+from tests.fakes import model_uses
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 SHARED = ROOT.parent / "shared"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+REAL_MODEL_FIXTURES = {"detector", "transcriber", "processed"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def _model_use(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test that ran spaCy or Whisper here but is not marked ``slow``."""
+    before = model_uses()
+    yield
+    used = model_uses() - before
+    if used and request.node.get_closest_marker("slow") is None:
+        pytest.fail(
+            f"{request.node.nodeid} used a real model ({used} calls) but is not marked slow"
+        )
 
 
 @pytest.fixture(scope="session")

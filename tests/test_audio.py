@@ -21,6 +21,7 @@ from redactor.executors import LocalPipeline
 from redactor.store import ArtifactRow, Store, open_store
 from redactor.types import RecordingMeta
 from tests.conftest import FIXTURES
+from tests.fakes import FakeDetector, FakeTranscriber
 
 RATE = 16_000
 
@@ -136,11 +137,15 @@ def test_audio_spoken_number_bleeped_rest_unchanged(
 
 
 def test_audio_file_removed_when_store_write_fails(
-    tmp_path: Path, store: Store, detector: Any, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from redactor.transcribe import FasterWhisperTranscriber
-
-    pipeline = LocalPipeline(store=store, detector=detector, transcriber=FasterWhisperTranscriber())
+    # About the file cleanup, not the models: fakes that "hear" and find a phone number.
+    pipeline = LocalPipeline(
+        store=store,
+        detector=FakeDetector(),  # type: ignore[arg-type]
+        transcriber=FakeTranscriber(),
+        summaries=False,
+    )
 
     def boom(*_a: Any, **_kw: Any) -> None:
         raise StoreError("store unavailable")
@@ -152,6 +157,16 @@ def test_audio_file_removed_when_store_write_fails(
     assert not [p for p in leftovers if p.is_file() and p.name != ".redactor-store"]
 
 
+def _fake_pipeline(st: Store) -> LocalPipeline:
+    """The sweep is about files and rows: a fake transcriber and detector, no models."""
+    return LocalPipeline(
+        store=st,
+        transcriber=FakeTranscriber(),
+        detector=FakeDetector(),  # type: ignore[arg-type]
+        summaries=False,
+    )
+
+
 def test_audio_orphan_of_a_killed_run_is_swept_on_the_next_run(tmp_path: Path) -> None:
     """A run killed after writing its audio but before committing leaves a file no row names;
     the next run of that recording removes it, so nothing unregistered stays on disk."""
@@ -159,7 +174,7 @@ def test_audio_orphan_of_a_killed_run_is_swept_on_the_next_run(tmp_path: Path) -
     orphan = st.recording_dir("quiet-1") / "quiet-1.support.deadbeef.redacted.flac"
     orphan.parent.mkdir(parents=True)
     orphan.write_bytes(b"left by a killed run")
-    pipe = LocalPipeline(store=st, summaries=False)
+    pipe = _fake_pipeline(st)
     result = pipe.process_file(FIXTURES / "silence.wav", RecordingMeta(recording_id="quiet-1"))
     assert result.status == "done", result.error
     assert not orphan.exists()
@@ -174,18 +189,8 @@ def test_audio_sweep_never_touches_a_store_sharing_the_artifact_root(tmp_path: P
     second = open_store(str(tmp_path / "b.db"))
     assert first.artifact_root == second.artifact_root
     meta = RecordingMeta(recording_id="quiet-2")
-    assert (
-        LocalPipeline(store=first, summaries=False)
-        .process_file(FIXTURES / "silence.wav", meta)
-        .status
-        == "done"
-    )
+    assert _fake_pipeline(first).process_file(FIXTURES / "silence.wav", meta).status == "done"
     kept = set(first.recording_dir("quiet-2").iterdir())
     assert kept
-    assert (
-        LocalPipeline(store=second, summaries=False)
-        .process_file(FIXTURES / "silence.wav", meta)
-        .status
-        == "done"
-    )
+    assert _fake_pipeline(second).process_file(FIXTURES / "silence.wav", meta).status == "done"
     assert kept <= set(first.recording_dir("quiet-2").iterdir())

@@ -30,6 +30,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # real models in child processes
 def test_cli_process_show_list_roundtrip_and_canary(tmp_path: Path) -> None:
     """Canary: a known phone number leaves no trace in logs (DEBUG), output or errors."""
     db = str(tmp_path / "r.db")
@@ -84,6 +85,7 @@ def test_cli_process_missing_path_and_empty_folder(tmp_path: Path) -> None:
     assert result.stdout.count("\tfailed\t") == 2
 
 
+@pytest.mark.slow  # runs the real detector or speech model
 def test_cli_batch_keeps_going_after_a_bad_file(tmp_path: Path) -> None:
     folder = tmp_path / "batch"
     folder.mkdir()
@@ -109,6 +111,7 @@ def test_cli_hostile_ids_are_rejected(tmp_path: Path, bad_id: str) -> None:
     assert open_store(db).recordings.all() == []
 
 
+@pytest.mark.slow  # runs the real detector or speech model
 def test_cli_sidecar_metadata_is_read(tmp_path: Path) -> None:
     audio = tmp_path / "quiet.wav"
     shutil.copy(FIXTURES / "silence.wav", audio)

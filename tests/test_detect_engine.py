@@ -74,6 +74,7 @@ def test_detect_keeps_times_prices_counts_readable(detector: Detector, text: str
     assert detector.analyze_texts([text]) == [[]]
 
 
+@pytest.mark.slow  # runs the real detector or speech model
 def test_detect_allow_list_keeps_operator_terms() -> None:
     det = Detector(allow_list=["Cathy"])
     assert det.analyze_texts(["I talked to Cathy about it"]) == [[]]

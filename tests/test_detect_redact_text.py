@@ -21,6 +21,7 @@ def run(tmp_path: Path, lines: list[bytes], *extra: str) -> tuple[int, list[dict
     return res.exit_code, out, res.output
 
 
+@pytest.mark.slow  # the real detector, in worker processes for "2"
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_detect_redact_text_contract(tmp_path: Path, workers: str) -> None:
     text = "hi my name is john smith, call me on six four six five five five two eight one nine"
@@ -46,6 +47,7 @@ def test_detect_redact_text_contract(tmp_path: Path, workers: str) -> None:
         (b"[1, 2]", "not a JSON object"),
     ],
 )
+@pytest.mark.slow  # runs the real detector or speech model
 def test_detect_redact_text_bad_line_reported_others_kept(
     tmp_path: Path, bad: bytes, problem: str
 ) -> None:

@@ -49,6 +49,7 @@ def _included(out: Path) -> set[str]:
         ),
     ],
 )
+@pytest.mark.slow  # runs the real detector or speech model
 def test_export_cli_filters(db: str, tmp_path: Path, args: list[str], expected: set[str]) -> None:
     out = tmp_path / "ds"
     done = runner.invoke(app, ["export-dataset", str(out), "--store", db, *args])
@@ -57,6 +58,7 @@ def test_export_cli_filters(db: str, tmp_path: Path, args: list[str], expected: 
     assert "rows/s" in done.output and "residual-PII gate:" in done.output
 
 
+@pytest.mark.slow  # runs the real detector or speech model
 def test_export_cli_consent_changes_the_next_export(db: str, tmp_path: Path) -> None:
     for args in (["rec-1", "--no-training"], ["rec-2", "--opt-out", "customer"]):
         done = runner.invoke(app, ["consent", *args, "--store", db])
@@ -90,6 +92,7 @@ def test_export_cli_bad_input_exits_2(db: str, tmp_path: Path, args: list[str]) 
     assert (full / "x.txt").read_text() == "keep"
 
 
+@pytest.mark.slow  # runs the real detector or speech model
 def test_export_cli_gate_failure_exits_1_and_writes_nothing(db: str, tmp_path: Path) -> None:
     policy = tmp_path / "leaky.toml"  # leaves phone numbers and e-mails in the text
     policy.write_text('name = "leaky"\noperator = "surrogate.v2"\nlabels = ["PERSON"]\n')

@@ -104,6 +104,7 @@ def test_formats_json_schema() -> None:
 @pytest.mark.parametrize(
     "name", ["meeting_zoom.vtt", "meeting_teams.vtt", "meeting.srt", "call_aws.json"]
 )
+@pytest.mark.slow  # runs the real detector or speech model
 def test_formats_process_import_cli_redacts(
     tmp_path: Path, fixture_info: dict[str, Any], name: str
 ) -> None:

@@ -32,6 +32,7 @@ def _process(db: Path, *paths: Path, extra: tuple[str, ...] = ()):  # type: igno
     )
 
 
+@pytest.mark.slow  # runs the real detector or speech model
 def test_formats_non_english_refused_naming_language_batch_continues(tmp_path: Path) -> None:
     german = tmp_path / "vortrag.vtt"
     german.write_text(GERMAN, encoding="utf-8")
@@ -46,6 +47,7 @@ def test_formats_non_english_refused_naming_language_batch_continues(tmp_path: P
     assert [r.source_kind for r in open_store(str(db)).recordings.all()] == ["deepgram"]
 
 
+@pytest.mark.slow  # runs the real detector or speech model
 def test_formats_allowed_language_processed_and_labelled(tmp_path: Path) -> None:
     german = tmp_path / "vortrag.vtt"
     german.write_text(GERMAN, encoding="utf-8")
@@ -67,6 +69,7 @@ def test_formats_bad_language_code_is_usage_error(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "not an ISO 639 language code" in res.output
 
 
+@pytest.mark.slow  # runs the real detector or speech model
 def test_formats_message_log_like_a_transcript(tmp_path: Path) -> None:
     """Stored as kind ``messages``; shown, in its own format too, summarised and purged, and
     the senders' phone number and e-mail appear nowhere outside the encrypted raw record."""

@@ -84,6 +84,7 @@ def test_policy_cli_unknown_policy_exit_2_nothing_stored(tmp_path: Path) -> None
     assert _nothing_stored(db)
 
 
+@pytest.mark.slow  # runs the real detector or speech model
 def test_policy_cli_operator_missing_key_exit_2_nothing_stored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -102,6 +103,7 @@ def test_policy_cli_operator_missing_key_exit_2_nothing_stored(
     assert res.exit_code == 0, res.output
 
 
+@pytest.mark.slow  # runs the real detector or speech model
 def test_policy_reveal_needs_the_hosts_grant_and_is_audited(tmp_path: Path) -> None:
     from redactor.auth import create_token
 

@@ -62,6 +62,7 @@ def _lines(output: str) -> dict[str, tuple[str, str]]:
     return {Path(path).name: (rid, status) for rid, status, path in rows}
 
 
+@pytest.mark.slow  # real models in child processes
 def test_pool_cli_batch_with_corrupt_file_then_resume(batch_dir: Path, tmp_path: Path) -> None:
     """Two workers, real models: the corrupt file fails with its reason, the rest are stored;
     a second run skips everything already stored (by content hash)."""

@@ -41,6 +41,7 @@ def local_ray() -> Iterator[object]:
         shutil.rmtree(temp, ignore_errors=True)
 
 
+@pytest.mark.slow  # real models in child processes
 def test_ray_executor_processes_fixture_and_fails_corrupt_file(
     local_ray: object, tmp_path: Path
 ) -> None:
