@@ -20,7 +20,7 @@ from redactor.executors import LocalPipeline
 from redactor.formats import render
 from redactor.operators import OPERATORS, KeyRing
 from redactor.policy import Policy, parse_policy
-from redactor.store import Store, open_store
+from redactor.store import MEMORY, Store, open_store
 from redactor.types import RecordingMeta, RedactedTranscript
 from tests.conftest import FIXTURES
 
@@ -55,7 +55,7 @@ def redacted_imports(
     root = tmp_path_factory.mktemp("ops")
     ring = KeyRing(root / "keys")
     ring.create("acme")
-    st = open_store(str(root / "r.db"))
+    st = open_store(MEMORY, artifact_root=root / "artifacts")  # about outputs, not the disk
     pipeline = LocalPipeline(
         store=st,
         detector=detector,
@@ -135,7 +135,7 @@ def test_operators_pseudonyms_stable_across_host_recordings_not_across_hosts(
     ring = KeyRing(tmp_path / "keys")
     for host in ("acme", "globex"):
         ring.create(host)
-    st = open_store(str(tmp_path / "r.db"))
+    st = open_store(MEMORY, artifact_root=tmp_path / "artifacts")
     pipeline = LocalPipeline(
         store=st, detector=detector, policies=[operator_policy("pseudonym.v1")], keyring=ring
     )

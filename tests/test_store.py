@@ -145,3 +145,18 @@ def test_store_in_memory_needs_an_artifact_root() -> None:
 
     with pytest.raises(InputError, match="artifact_root"):
         open_store(MEMORY)
+
+
+def test_store_subject_hash_inside_a_writers_transaction_matches(backend_store: Store) -> None:
+    """The ingest write hashes participants inside its own transaction (SQLite: one writer);
+    the first use there creates the key, and the hash outside matches it."""
+    from redactor.store.subjects import subject_hash_in
+
+    email = "subject@example.com"
+    with backend_store.begin() as conn:
+        inside = subject_hash_in(conn, email)
+    assert backend_store.subjects.hash(email) == inside
+    assert backend_store.subjects.hash("  Subject@Example.COM ") == inside
+    assert email not in inside and len(inside) == 64
+    with pytest.raises(InputError, match="identifier"):
+        backend_store.subjects.hash("   ")

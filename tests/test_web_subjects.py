@@ -130,13 +130,3 @@ def test_subjects_delete_purges_only_that_hosts_recordings(web: Web) -> None:
     assert web.store.recordings.exists("rec-a2")
     assert web.store.recordings.exists("rec-g1")
     assert EMAIL not in str(web.store.audit.entries())
-
-
-def test_subjects_hash_inside_a_writers_transaction_matches(tmp_path: Path) -> None:
-    from redactor.store import open_store
-    from redactor.store.subjects import subject_hash_in
-
-    store = open_store(str(tmp_path / "r.db"))
-    with store.begin() as conn:  # first use, inside a writer's transaction (SQLite: one writer)
-        inside = subject_hash_in(conn, EMAIL)
-    assert store.subjects.hash(EMAIL) == inside
