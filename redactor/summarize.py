@@ -197,7 +197,7 @@ def store_summary(
             continue
         body = {
             "kind": kind,
-            "data_category": "inferred",
+            "data_category": DataCategory.INFERRED,
             "method": summary.method,
             "policy": summary.policy,
             "derived_from": derived_from,
@@ -259,7 +259,7 @@ def render_summary(store: Store, recording_id: str, fmt: str) -> str:
         store.recordings.get(recording_id)  # NotFound for an unknown id
         raise NotFoundError(f"recording {recording_id}: no summary stored")
     if fmt == "json":
-        doc = {"id": recording_id, "data_category": "inferred", **parts}
+        doc = {"id": recording_id, "data_category": DataCategory.INFERRED, **parts}
         return json.dumps(doc, indent=2, sort_keys=True) + "\n"
     if fmt != "txt":
         raise InputError(f"--summary: format {fmt!r} is not supported; use json or txt")
