@@ -3,7 +3,7 @@ store: what each promises at its seam (idempotency, refusals, typed records)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,13 @@ from tests.synthetic import make_recording
 def test_access_tokens_and_sessions(memory_store: Store) -> None:
     access = memory_store.access
     access.add_token(
-        token_id="t1", token_hash="h" * 64, role=Role.HOST, host="acme", name="n", actor="cli"
+        token_id="t1",
+        token_hash="h" * 64,
+        role=Role.HOST,
+        host="acme",
+        name="n",
+        actor="cli",
+        expires_at=datetime.now(UTC) + timedelta(days=30),
     )
     found = access.token_by_hash("h" * 64)
     assert found is not None and found[0].role == Role.HOST and found[0].host == "acme"
@@ -90,10 +96,11 @@ def test_datasets_register_skips_a_purged_recording_and_update_touches_given_fie
     make_recording(memory_store, "rec-b")
     purge(memory_store, "rec-b", "host-deleted")
     art = NewArtifact("dataset_export", DataCategory.REDACTED, ["t/v1"], body=b"{}")
+    memory_store.datasets.reserve(
+        "ex1", out_dir=Path("/nowhere/ds"), policy="training", staging=Path("/nowhere/.ds.stage")
+    )
     ids, purged = memory_store.datasets.register(
         export_id="ex1",
-        out_dir=Path("/nowhere/ds"),
-        policy="training",
         rows=3,
         recordings=2,
         lineage=[("rec-a", [art]), ("rec-b", [art])],
