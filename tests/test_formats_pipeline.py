@@ -124,6 +124,7 @@ def test_formats_generic_speaker_labels_kept(generic: str) -> None:
     assert redact_speaker(generic, lambda value, kind: "[X]") == generic
 
 
+@pytest.mark.slow  # runs the real detector in-process (the CLI)
 def test_formats_store_before_language_column_migrates(tmp_path: Path) -> None:
     """A store made before ``recordings.language`` gets the column, its recordings ``en``."""
     import sqlalchemy
