@@ -149,9 +149,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeat", type=int, default=7)
     args = ap.parse_args()
-    from redactor.detect import Detector
+    from redactor.detect import PresidioDetector
 
-    detector = Detector()
+    detector = PresidioDetector()
     detector.analyze_texts(["warm up"])
     got: dict[bool, dict[str, list[float]]] = {True: {}, False: {}}
     with tempfile.TemporaryDirectory() as tmp:

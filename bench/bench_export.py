@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from common import Row, report
 
 from redactor.dataset import GATE_MIN_SCORE, export_dataset
-from redactor.detect import Detector
+from redactor.detect import PresidioDetector
 from redactor.purge import purge
 from redactor.store import open_store
 from redactor.types import TextSpan
@@ -49,7 +49,7 @@ def main() -> None:
         for i in range(args.recordings):
             make_conversation(st, f"rec-{i:05d}", turns=args.turns)
         made = time.perf_counter() - t0
-        detector = Detector(min_score=GATE_MIN_SCORE)
+        detector = PresidioDetector(min_score=GATE_MIN_SCORE)
         detector.analyze_text("warm up the pipeline, Mary")
         cpu0 = time.process_time()
         full = export_dataset(st, root / "full", analyzer=detector)

@@ -322,7 +322,7 @@ def main() -> None:
     ap.add_argument("--leaks", type=Path, default=None, help="write the leaks as Markdown")
     args = ap.parse_args()
 
-    from redactor.detect import Detector
+    from redactor.detect import PresidioDetector
 
     folder = RESULTS / "spoken"
     t0 = time.perf_counter()
@@ -371,7 +371,7 @@ def main() -> None:
         "at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "calls": len(calls),
         "seed": args.seed,
-        "detector": Detector().name,
+        "detector": PresidioDetector().name,
         "asr": args.asr,
     }
     if args.leaks:

@@ -30,6 +30,7 @@ __version__ = "0.1.0"
 # purging is ``redactor.purge.purge``.
 _LAZY = {
     "Detector": "redactor.detect",
+    "PresidioDetector": "redactor.detect",
     "FasterWhisperTranscriber": "redactor.transcribe",
     "LocalPipeline": "redactor.executors",
     "Policy": "redactor.policy",

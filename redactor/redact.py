@@ -1,7 +1,7 @@
 """Redact: apply detected spans to a transcript, covering every copy of each span.
 
-Spans are widened to whole words (a half-covered word still leaks), merged where they overlap
-or touch, and then replaced in the segment text; the words a span touches collapse into one
+Spans are widened to whole tokens (a half-covered token still leaks) and merged where they
+overlap or touch (``redactor.spans``, the same rules the detector applies), and then replaced in the segment text; the words a span touches collapse into one
 word that carries the replacement and the time interval from the first to the last of them, so
 the word list and the audio interval of the redaction stay exact.
 
@@ -18,17 +18,16 @@ from typing import Any, Protocol
 
 from presidio_anonymizer.operators import Operator
 
+from redactor.spans import merge, widen
 from redactor.types import RedactedSegment, RedactedTranscript, Segment, Span, Transcript, Word
 
 __all__ = [
     "OperatorReplacer",
     "ReplaceFn",
-    "merge_spans",
     "redact_segment",
     "redact_speaker",
     "redact_transcript",
     "speaker_label",
-    "widen_to_words",
 ]
 
 
@@ -106,54 +105,8 @@ def speaker_label(name: str) -> str:
     return "PERSON"
 
 
-def widen_to_words(seg: Segment, spans: Iterable[Span]) -> list[Span]:
-    """Extend each span to the edges of the words (or whitespace-separated tokens) it touches."""
-    out = []
-    text = seg.text
-    for sp in spans:
-        a, b = sp.start, sp.end
-        while a > 0 and not text[a - 1].isspace():
-            a -= 1
-        while b < len(text) and not text[b].isspace():
-            b += 1
-        # Keep trailing sentence punctuation readable: "is 555-1234." -> redact "555-1234".
-        while b > a and text[b - 1] in ".,;:!?" and b - 1 >= sp.end:
-            b -= 1
-        out.append(Span(sp.segment, a, b, sp.label, sp.score, sp.recognizer))
-    return out
-
-
-def merge_spans(spans: Sequence[Span], text: str) -> list[Span]:
-    """Merge overlapping spans, and same-label spans separated only by spaces or commas."""
-    ordered = sorted(spans, key=lambda s: (s.start, -s.end))
-    merged: list[Span] = []
-    for sp in ordered:
-        if merged:
-            last = merged[-1]
-            gap = text[last.end : sp.start] if sp.start > last.end else ""
-            if sp.start < last.end or (
-                last.label == sp.label and gap.strip(" ,-") == "" and len(gap) <= 3
-            ):
-                keep = (
-                    last
-                    if (last.score, last.end - last.start) >= (sp.score, sp.end - sp.start)
-                    else sp
-                )
-                merged[-1] = Span(
-                    last.segment,
-                    last.start,
-                    max(last.end, sp.end),
-                    keep.label,
-                    max(last.score, sp.score),
-                    keep.recognizer,
-                )
-                continue
-        merged.append(sp)
-    return merged
-
-
 def redact_segment(seg: Segment, spans: Sequence[Span], replace: ReplaceFn) -> RedactedSegment:
-    spans = merge_spans(widen_to_words(seg, spans), seg.text)
+    spans = merge(widen(seg.text, spans), seg.text)
     pieces: list[str] = []
     words: list[Word] = []
     raw_words = seg.words

@@ -16,8 +16,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
+from redactor.detect.protocol import Detector
 from redactor.errors import InputError, NotFoundError
 from redactor.store import ArtifactKind, DataCategory, NewArtifact, Store
 from redactor.types import RedactedTranscript, TextSpan
@@ -55,12 +56,6 @@ _STOP = frozenset(
     one two three four five six seven eight nine zero get got go going like know right really
     today help calling number im ill youre dont thats""".split()  # noqa: SIM905
 )
-
-
-class TextScanner(Protocol):
-    name: str
-
-    def analyze_texts(self, texts: Sequence[str]) -> list[list[TextSpan]]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +110,7 @@ class ExtractiveSummarizer:
     def __init__(
         self,
         *,
-        scanner: TextScanner | None = None,
+        scanner: Detector | None = None,
         max_sentences: int = 3,
         max_topics: int = 5,
         max_actions: int = 5,
@@ -172,7 +167,7 @@ def store_summary(
     recording_id: str,
     summary: Summary,
     *,
-    scanner: TextScanner,
+    scanner: Detector,
     derived_from: str,
 ) -> dict[str, list[str]]:
     """Scan each part again and store the clean ones; return ``{kind: labels}`` of refused ones.
@@ -236,7 +231,7 @@ def summarize_recording(
     store: Store,
     recording_id: str,
     transcripts: Sequence[RedactedTranscript],
-    scanner: TextScanner,
+    scanner: Detector,
     *,
     summarizer: ExtractiveSummarizer | None = None,
 ) -> dict[str, list[str]]:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import sqlalchemy
 
-from redactor.detect import Detector
+from redactor.detect import PresidioDetector
 from redactor.executors import LocalPipeline
 from redactor.store import MEMORY, Store, open_store, store_url
 from redactor.transcribe import FasterWhisperTranscriber
@@ -73,8 +73,8 @@ def shared_eval() -> Path:
 
 
 @pytest.fixture(scope="session")
-def detector() -> Detector:
-    return Detector()
+def detector() -> PresidioDetector:
+    return PresidioDetector()
 
 
 @pytest.fixture(scope="session")
@@ -144,7 +144,7 @@ def backend_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[St
 def processed(
     tmp_path_factory: pytest.TempPathFactory,
     transcriber: FasterWhisperTranscriber,
-    detector: Detector,
+    detector: PresidioDetector,
 ) -> tuple[Store, dict[str, str]]:
     """Every audio fixture through the real pipeline once: ``(store, {file name: id})``."""
     st = open_store(str(tmp_path_factory.mktemp("processed") / "redactor.db"))

@@ -84,6 +84,9 @@ class FakeDetector:
     def analyze_text(self, text: str) -> list[TextSpan]:
         return self._find(text)
 
+    def analyze_recording(self, texts: Sequence[str]) -> list[list[TextSpan]]:
+        return [self._find(t) for t in texts]
+
     def _find(self, text: str) -> list[TextSpan]:
         hits = [
             TextSpan(m.start(), m.end(), "PHONE_NUMBER", 1.0, "fake")
@@ -100,3 +103,18 @@ class FakeDetector:
             for seg in transcript.segments
             for s in self._find(seg.text)
         )
+
+
+class QuietDetector:
+    """Finds nothing: for tests about what happens around detection (exports, purges)."""
+
+    name = "quiet-detector/v1"
+
+    def analyze_texts(self, texts: Sequence[str]) -> list[list[TextSpan]]:
+        return [[] for _ in texts]
+
+    def analyze_recording(self, texts: Sequence[str]) -> list[list[TextSpan]]:
+        return [[] for _ in texts]
+
+    def detect(self, transcript: Transcript) -> tuple[Span, ...]:
+        return ()

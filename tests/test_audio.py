@@ -142,7 +142,7 @@ def test_audio_file_removed_when_store_write_fails(
     # About the file cleanup, not the models: fakes that "hear" and find a phone number.
     pipeline = LocalPipeline(
         store=store,
-        detector=FakeDetector(),  # type: ignore[arg-type]
+        detector=FakeDetector(),
         transcriber=FakeTranscriber(),
         summaries=False,
     )
@@ -162,7 +162,7 @@ def _fake_pipeline(st: Store) -> LocalPipeline:
     return LocalPipeline(
         store=st,
         transcriber=FakeTranscriber(),
-        detector=FakeDetector(),  # type: ignore[arg-type]
+        detector=FakeDetector(),
         summaries=False,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from redactor.detect import Detector
+from redactor.detect import Detector, PresidioDetector
 from redactor.detect.normalize import normalize
 from redactor.types import Segment, Transcript
 
@@ -28,7 +28,9 @@ def covered(t: Transcript, spans: tuple, seg: int) -> str:
 @pytest.mark.parametrize(
     ("text", "norm", "piece"),
     [
-        ("six four six, five five five", "646, 555", "six four six"),
+        ("six four six, five five five", "646555", "six four six, five five five"),
+        ("one, eight, oh, nine", "1809", "one, eight, oh, nine"),
+        ("ten thirty, eleven fifteen", "10:30, 11:15", "ten thirty"),
         ("double five oh one", "5501", "double five oh one"),
         ("twenty twenty five", "2025", "twenty twenty five"),
         (
@@ -76,9 +78,9 @@ def test_detect_keeps_times_prices_counts_readable(detector: Detector, text: str
 
 @pytest.mark.slow  # runs the real detector or speech model
 def test_detect_allow_list_keeps_operator_terms() -> None:
-    det = Detector(allow_list=["Cathy"])
+    det = PresidioDetector(allow_list=["Cathy"])
     assert det.analyze_texts(["I talked to Cathy about it"]) == [[]]
-    assert Detector().analyze_texts(["I talked to Cathy about it"])[0]
+    assert PresidioDetector().analyze_texts(["I talked to Cathy about it"])[0]
 
 
 def test_detect_no_low_score_spans(detector: Detector) -> None:
@@ -91,3 +93,35 @@ def test_detect_fails_closed_on_long_digit_runs(detector: Detector) -> None:
     spans = detector.analyze_texts([text])[0]
     got = "".join(text[s.start : s.end] for s in spans)
     assert "12.34.56.78" in got and "9 8 7 6 5 4 3" in got
+
+
+@pytest.mark.parametrize(
+    ("turns", "seg", "value"),
+    [
+        (("Your social, please?", "Sure, one, eight, oh, nine, six, seven, nine, two, nine."), 1,
+         "one, eight, oh, nine, six, seven, nine, two, nine"),
+        (("Can I have the last fall of your social?", "Three, one, seven, four, to verify."), 1,
+         "Three, one, seven, four"),
+        (("And what is the service address?", "4 ,577, Cobblestone Court. Spring field."), 1,
+         "4 ,577, Cobblestone Court. Spring field."),
+        (("Go ahead with the card number.", "Okay, five one six three nine five"), 1,
+         "five one six three nine five"),
+        (("My number is six o one to two", "four one nine three seven."), 0,
+         "six o one to two"),
+    ],
+)  # fmt: skip
+def test_detect_spoken_numbers_fail_closed_across_turns(
+    detector: Detector, turns: tuple[str, str], seg: int, value: str
+) -> None:
+    t = transcript(*((f"s{i}", text) for i, text in enumerate(turns)))
+    assert covered(t, detector.detect(t), seg).replace(" ", "") == value.replace(" ", "")
+
+
+def test_detect_number_split_by_backchannel_leaves_the_backchannel(detector: Detector) -> None:
+    t = transcript(
+        ("customer", "five five five"), ("agent", "Uh-huh."), ("customer", "one two three four")
+    )
+    spans = detector.detect(t)
+    assert covered(t, spans, 0) == "five five five"
+    assert covered(t, spans, 1) == ""
+    assert covered(t, spans, 2) == "one two three four"

@@ -11,13 +11,8 @@ import pytest
 from redactor.dataset import export_dataset
 from redactor.purge import purge, verify_purge
 from redactor.store import Store
-from redactor.types import TextSpan
 from tests.export_support import make_conversation
-
-
-class _Quiet:
-    def analyze_text(self, text: str) -> list[TextSpan]:
-        return []
+from tests.fakes import QuietDetector
 
 
 @pytest.fixture
@@ -25,7 +20,7 @@ def exported(store: Store, tmp_path: Path) -> Path:
     for i in range(6):
         make_conversation(store, f"rec-{i:02d}")
     out = tmp_path / "ds"
-    export_dataset(store, out, analyzer=_Quiet(), splits=(("train", 1.0),))
+    export_dataset(store, out, analyzer=QuietDetector(), splits=(("train", 1.0),))
     return out
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from redactor.dataset.export import DEFAULT_SPLITS, split_of
 from redactor.dataset.gate import Gate, digit_runs
 from redactor.dataset.rows import Row, dedup_key, replacement_ranges, speaker_labels
-from redactor.types import RedactedSegment, RedactedTranscript, Span, TextSpan, Word
+from redactor.spans import split
+from redactor.types import RedactedSegment, RedactedTranscript, Span, TextSpan, Transcript, Word
 
 
 def _row(text: str, replaced: tuple[tuple[int, int, str], ...] = ()) -> Row:
@@ -51,13 +54,25 @@ def test_gate_digit_runs_count_digits_and_words() -> None:
 
 
 class _Fixed:
-    """A fake detector that reports fixed spans (offsets into the joined document)."""
+    """A fake ``Detector`` that reports fixed spans (offsets into the recording's texts joined
+    by newlines)."""
+
+    name = "fixed"
 
     def __init__(self, spans: list[TextSpan]) -> None:
         self.spans = spans
 
-    def analyze_text(self, text: str) -> list[TextSpan]:
-        return self.spans
+    def analyze_texts(self, texts: Sequence[str]) -> list[list[TextSpan]]:
+        return [[] for _ in texts]
+
+    def analyze_recording(self, texts: Sequence[str]) -> list[list[TextSpan]]:
+        out: list[list[TextSpan]] = [[] for _ in texts]
+        for i, sp in split(self.spans, [len(t) for t in texts], "\n".join(texts)):
+            out[i].append(sp)
+        return out
+
+    def detect(self, transcript: Transcript) -> tuple[Span, ...]:
+        return ()
 
 
 FIRST = "I am Brian Mr. Ann Fakely"  # "Ann Fakely" is the surrogate

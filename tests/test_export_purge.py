@@ -25,16 +25,10 @@ from redactor.dataset import (
 from redactor.errors import InputError
 from redactor.purge import purge, verify_purge
 from redactor.store import ArtifactKind, Store
-from redactor.types import TextSpan
 from tests.export_support import make_conversation
+from tests.fakes import QuietDetector
 
-
-class _Quiet:
-    def analyze_text(self, text: str) -> list[TextSpan]:
-        return []
-
-
-QUIET = _Quiet()
+QUIET = QuietDetector()
 
 
 def _rows(folder: Path) -> list[dict[str, object]]:

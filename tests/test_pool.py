@@ -120,6 +120,9 @@ class _NoDetector:
     def analyze_texts(self, texts: Sequence[str]) -> list[list[object]]:
         return [[] for _ in texts]
 
+    def analyze_recording(self, texts: Sequence[str]) -> list[list[object]]:
+        return [[] for _ in texts]
+
 
 def _dying_init(run: RunConfig, threads: int) -> None:
     pool_mod._WORKER = LocalPipeline(

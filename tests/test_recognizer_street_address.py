@@ -18,6 +18,21 @@ def found(text: str) -> list[str]:
         ("spoken", "I live at twelve main street.", "twelve main street"),
         ("written", "Meet me at 1317 Kimberly Way", "1317 Kimberly Way"),
         (
+            "asr-no-suffix",
+            "And what is the service address?\n651 Big Fisher Ranch.",
+            "651 Big Fisher Ranch",
+        ),
+        (
+            "spoken-no-suffix",
+            "And what is the service address?\nFive zero five young divide.",
+            "Five zero five young divide",
+        ),
+        (
+            "asr-punctuated",
+            "And what is the service address?\n4 ,577, Cobblestone Court. Spring field.",
+            "4 ,577, Cobblestone Court. Spring field",
+        ),
+        (
             "multiline",
             "22829 Jagerij 64\n Apt. 591\n Mazée\n Belgium 65260",
             "22829 Jagerij 64\n Apt. 591\n Mazée\n Belgium 65260",
@@ -48,6 +63,13 @@ def found(text: str) -> list[str]:
         ("negative-number-one", "it should be at number one", None),
         ("negative-math", "what is ninety three point five fm", None),
         ("negative-count", "in 1977 I bought 3 cars", None),
+        ("negative-asr-no-cue", "I counted 4 ,577, Cobblestone Court has more", None),
+        ("negative-no-suffix-no-cue", "We sold 651 big fisher ranches.", None),
+        ("negative-cue-count", "what address? I have 3 kids and a dog.", None),
+        ("negative-ip", "keep getting address 41.173.96.26 blocked error", None),
+        ("negative-years", "how long did you live in Allendale?\ntwenty years ago", None),
+        ("negative-month", "am i free on april one two thousand and seventeen", None),
+        ("negative-stutter", "so , that 's one , one way he looked at it", None),
     ],
 )
 def test_recognizer_street_address_table(kind: str, text: str, expected: str | None) -> None:

@@ -207,7 +207,7 @@ def test_runs_default_pipeline_stores_what_todays_defaults_store(
 ) -> None:
     """`process --pipeline pipelines/default.toml` == `process` with no pipeline and no
     options == the library's ``LocalPipeline`` defaults, byte for byte where it is stored."""
-    from redactor.detect import Detector
+    from redactor.detect import PresidioDetector
     from redactor.executors import LocalPipeline
     from redactor.store import open_store
     from redactor.transcribe import FasterWhisperTranscriber
@@ -222,7 +222,7 @@ def test_runs_default_pipeline_stores_what_todays_defaults_store(
     assert plain.exit_code == 0, plain.output
     lib_store = open_store(str(tmp_path / "c" / "r.db"))
     lib = LocalPipeline(
-        store=lib_store, transcriber=FasterWhisperTranscriber(), detector=Detector()
+        store=lib_store, transcriber=FasterWhisperTranscriber(), detector=PresidioDetector()
     )
     assert lib.process_file(call, RecordingMeta(recording_id="call-1")).status == "done"
     lib_store.close()

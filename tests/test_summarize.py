@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from redactor.cli import app
-from redactor.detect import Detector
+from redactor.detect import PresidioDetector
 from redactor.store import Store
 from redactor.summarize import (
     SUMMARY_KINDS,
@@ -122,7 +122,9 @@ def test_summarize_store_refuses_a_part_with_a_detection(memory_store: Store) ->
     item = SummaryItem("Call [PERSON_1] back about the order.", (0,))
     leaky = SummaryItem("Call Zeb Quackenbush back at zeb.q@example.org.", (0,))
     summary = Summary("redactor-summarize/extractive.v1", "support", (item,), (), (leaky,))
-    refused = store_summary(memory_store, "rec-a", summary, scanner=Detector(), derived_from=red_id)
+    refused = store_summary(
+        memory_store, "rec-a", summary, scanner=PresidioDetector(), derived_from=red_id
+    )
     assert "action_items" in refused and "EMAIL_ADDRESS" in refused["action_items"]
     assert "summary" not in refused
     stored = load_summary(memory_store, "rec-a")

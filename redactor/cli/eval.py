@@ -24,7 +24,7 @@ def eval_command(
     spacy_model: o.SpacyOpt = None,
 ) -> None:
     """Print direct-identifier recall, PERSON recall, over-redaction and words/s per set."""
-    from redactor.detect import Detector
+    from redactor.detect import PresidioDetector
     from redactor.detect.evaluate import evaluate_set, load_scorer, ours_predict, stock_predict
     from redactor.models import spacy_model_name
     from redactor.runs import build_run
@@ -39,7 +39,7 @@ def eval_command(
             raise InputError(f"no gold set named {', '.join(sets)} in {gold_dir}")
     scorer = load_scorer(eval_dir)
     run = build_run(overrides=o.overrides(spacy_model=spacy_model))  # the default run's model
-    detector = Detector(spacy_model=spacy_model_name(run.models.spacy, run.models.manifest))
+    detector = PresidioDetector(spacy_model=spacy_model_name(run.models.spacy, run.models.manifest))
     engines = [("redactor", ours_predict(detector))]
     if stock:
         engines.append(("stock", stock_predict(detector.spacy_model)))

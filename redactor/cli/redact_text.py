@@ -32,7 +32,7 @@ def redact_text(
     stderr with its line number and skipped; every other line is processed. Exit code 2 if any
     line was bad.
     """
-    from redactor.detect import Detector
+    from redactor.detect import PresidioDetector
     from redactor.detect.batch import LineError, redact_lines
     from redactor.models import spacy_model_name
     from redactor.runs import build_run
@@ -40,7 +40,7 @@ def redact_text(
     if not input_path.is_file():
         raise InputError(f"{input_path}: no such input file")
     run = build_run(overrides=o.overrides(spacy_model=spacy_model))  # the default run's model
-    detector = Detector(
+    detector = PresidioDetector(
         spacy_model=spacy_model_name(run.models.spacy, run.models.manifest),
         allow_list=(*run.allow_terms, *(allow or ())),
     )

@@ -35,9 +35,10 @@ from redactor.dataset.files import (
     write_manifest,
     write_parquet,
 )
-from redactor.dataset.gate import GATE_MIN_SCORE, Gate, TextAnalyzer
+from redactor.dataset.gate import GATE_MIN_SCORE, Gate
 from redactor.dataset.rows import Row, conversation_id, dedup_key, rows_of
 from redactor.dataset.source import training_text
+from redactor.detect.protocol import Detector
 from redactor.errors import InputError, NotFoundError, RedactorError
 from redactor.policy import load_policy
 from redactor.store import Store
@@ -146,7 +147,7 @@ def export_dataset(
     splits: Sequence[tuple[str, float]] = DEFAULT_SPLITS,
     rows_per_shard: int = 50_000,
     license: str = "other",
-    analyzer: TextAnalyzer | None = None,
+    analyzer: Detector | None = None,
     progress: Progress | None = None,
 ) -> ExportReport:
     """Write a dataset to ``out_dir`` (a new or empty folder) and return the report.
@@ -160,9 +161,9 @@ def export_dataset(
     _check_args(out_dir, splits, max_drop_share)
     pol = load_policy(policy)
     if analyzer is None:
-        from redactor.detect import Detector
+        from redactor.detect import PresidioDetector
 
-        analyzer = Detector(min_score=GATE_MIN_SCORE)
+        analyzer = PresidioDetector(min_score=GATE_MIN_SCORE)
     export_id = "ds-" + uuid.uuid4().hex[:20]
     report = ExportReport(export_id, out_dir, pol.name, max_drop_share=max_drop_share)
     registry.sweep_staging(store)  # what killed exports left behind

@@ -27,12 +27,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from redactor.dataset.rows import Row
-from redactor.types import TextSpan
+from redactor.detect.protocol import Detector
 
-__all__ = ["DIGIT_RUN_MIN", "GATE_MIN_SCORE", "Gate", "TextAnalyzer"]
+__all__ = ["DIGIT_RUN_MIN", "GATE_MIN_SCORE", "Gate"]
 
 GATE_MIN_SCORE = 0.25  # the pipeline's detector uses 0.4
 DIGIT_RUN_MIN = 4
@@ -64,12 +63,6 @@ _SPOKEN_EMAIL = re.compile(
 )
 # Words a detected entity may reach into without being personal data itself.
 _HARMLESS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "madam", "the", "a", "an", "and"})
-
-
-class TextAnalyzer(Protocol):
-    """What the gate needs of a detector: ``PresidioDetector`` at a low threshold."""
-
-    def analyze_text(self, text: str) -> list[TextSpan]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +108,7 @@ def digit_runs(text: str) -> list[_Run]:
 class Gate:
     """Scans rows and says, for each, why it must be dropped (None: it may be written)."""
 
-    def __init__(self, analyzer: TextAnalyzer | None) -> None:
+    def __init__(self, analyzer: Detector | None) -> None:
         self.analyzer = analyzer
 
     def pattern_reason(self, row: Row) -> str | None:
@@ -131,21 +124,15 @@ class Gate:
         return None
 
     def detector_reasons(self, rows: Sequence[Row]) -> list[str | None]:
-        """Analyse one recording's rows as one document; a reason per row."""
+        """Analyse one recording's rows as one recording (``Detector.analyze_recording``:
+        context from the previous turn counts); a reason per row."""
         reasons: list[str | None] = [None] * len(rows)
         if self.analyzer is None or not rows:
             return reasons
-        offsets = []
-        pos = 0
-        for r in rows:
-            offsets.append(pos)
-            pos += len(r.text) + 1
-        doc = "\n".join(r.text for r in rows)
-        for sp in self.analyzer.analyze_text(doc):
-            for i, r in enumerate(rows):
-                a, b = offsets[i], offsets[i] + len(r.text)
-                lo, hi = max(sp.start, a), min(sp.end, b)
-                if lo < hi and reasons[i] is None and _outside(r, lo - a, hi - a):
+        found = self.analyzer.analyze_recording([r.text for r in rows])
+        for i, (row, spans) in enumerate(zip(rows, found, strict=True)):
+            for sp in spans:
+                if reasons[i] is None and _outside(row, sp.start, sp.end):
                     reasons[i] = f"detector:{sp.label}"
         return reasons
 

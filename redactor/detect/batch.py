@@ -1,6 +1,8 @@
 """Redact JSON-lines texts in batches, optionally over a pool of worker processes.
 
 The library behind ``redactor redact-text``. Each input line is ``{"id": ..., "text": ...}``;
+consecutive lines with the same id are the turns of one recording, detected together (one
+value, one decision); every other line stands alone.
 a bad line (not UTF-8, empty, not a JSON object, no string ``text``, too long, control
 characters) yields a ``LineError`` naming the line number and the problem, never the content,
 and every other line is still processed. Output keeps input order.
@@ -13,13 +15,13 @@ import multiprocessing as mp
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any
 
 from redactor.detect.engine import PresidioDetector
 from redactor.types import TextSpan
 
-__all__ = ["MAX_LINE_BYTES", "LineError", "parse_line", "redact_lines", "redacted_text"]
+__all__ = ["MAX_LINE_BYTES", "LineError", "analyze_lines", "parse_line", "redact_lines",
+           "redacted_text"]  # fmt: skip
 
 MAX_LINE_BYTES = 1_000_000
 CHUNK = 128
@@ -87,8 +89,33 @@ def _init_worker(spacy_model: str, allow: tuple[str, ...]) -> None:
 
 def _work(chunk: list[tuple[Any, str]]) -> list[dict[str, Any]]:
     assert _WORKER is not None
-    spans = _WORKER.analyze_texts([t for _, t in chunk])
+    spans = analyze_lines(_WORKER, chunk)
     return [_record(i, t, s) for (i, t), s in zip(chunk, spans, strict=True)]
+
+
+def analyze_lines(detector: PresidioDetector, lines: list[tuple[Any, str]]) -> list[list[TextSpan]]:
+    """Spans per line. Consecutive lines with the same id are the turns of one recording
+    (``PresidioDetector.analyze_recording``: context across them, one value, one decision);
+    every other line is a document of its own."""
+    groups: list[list[int]] = []
+    for k, (doc_id, _) in enumerate(lines):
+        if groups and lines[groups[-1][0]][0] == doc_id:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    out: list[list[TextSpan]] = [[] for _ in lines]
+    singles = [g[0] for g in groups if len(g) == 1]
+    for k, spans in zip(
+        singles, detector.analyze_texts([lines[k][1] for k in singles]), strict=True
+    ):
+        out[k] = spans
+    for g in groups:
+        if len(g) > 1:
+            for k, spans in zip(
+                g, detector.analyze_recording([lines[k][1] for k in g]), strict=True
+            ):
+                out[k] = spans
+    return out
 
 
 def redact_lines(
@@ -103,7 +130,7 @@ def redact_lines(
     chunks = _chunks(items)
     if workers <= 1:
         for chunk in chunks:
-            yield from _run(chunk, detector.analyze_texts)
+            yield from _run(chunk, detector)
         return
     detector.engine  # noqa: B018 - load once in the parent; forked workers share it
     ctx = mp.get_context("fork")
@@ -128,9 +155,9 @@ def _zip_results(pairs: Iterator[tuple[list[Any], list[Any]]], pool: Any) -> Ite
         yield kept.pop(0), recs
 
 
-def _run(chunk: list[Any], analyze: Any) -> Iterator[dict[str, Any] | LineError]:
+def _run(chunk: list[Any], detector: PresidioDetector) -> Iterator[dict[str, Any] | LineError]:
     good = [x for x in chunk if not isinstance(x, LineError)]
-    spans = iter(analyze([t for _, t in good]))
+    spans = iter(analyze_lines(detector, good))
     for x in chunk:
         if isinstance(x, LineError):
             yield x
@@ -139,5 +166,16 @@ def _run(chunk: list[Any], analyze: Any) -> Iterator[dict[str, Any] | LineError]
 
 
 def _chunks(items: Iterator[Any]) -> Iterator[list[Any]]:
-    while chunk := list(islice(items, CHUNK)):
+    """Chunks of about ``CHUNK`` lines; consecutive lines with one id stay in one chunk."""
+    chunk: list[Any] = []
+    for item in items:
+        if len(chunk) >= CHUNK and _id(item) != _id(chunk[-1]):
+            yield chunk
+            chunk = []
+        chunk.append(item)
+    if chunk:
         yield chunk
+
+
+def _id(item: Any) -> Any:
+    return object() if isinstance(item, LineError) else item[0]  # a bad line joins nothing

@@ -20,13 +20,14 @@ from typing import Any
 from redactor.detect.casing import NerView, lexicon, ner_view, truecase
 from redactor.detect.normalize import normalize
 from redactor.detect.offline import use_bundled_suffix_list
+from redactor.detect.recording import same_value_spans, widen_unsure
 from redactor.models import spacy_model_name
+from redactor.spans import in_segment, merge, split, widen
 from redactor.types import Span, TextSpan, Transcript
 
-__all__ = ["DEFAULT_ALLOW_LIST", "MIN_SCORE", "PresidioDetector", "split_doc_spans",
-           "transcript_document"]  # fmt: skip
+__all__ = ["DEFAULT_ALLOW_LIST", "MIN_SCORE", "PresidioDetector"]
 
-DETECTOR_VERSION = "v4"
+DETECTOR_VERSION = "v5"
 MIN_SCORE = 0.4
 # Wake words, payment brands and agent-facing terms that look like names; extend per operator.
 DEFAULT_ALLOW_LIST = frozenset(
@@ -88,30 +89,6 @@ def _engine(model: str) -> _Engine:
         return _ENGINES[model]
 
 
-def transcript_document(transcript: Transcript) -> tuple[str, list[int]]:
-    """Join segment texts with newlines; return the text and each segment's start offset."""
-    offsets: list[int] = []
-    pos = 0
-    for seg in transcript.segments:
-        offsets.append(pos)
-        pos += len(seg.text) + 1
-    return "\n".join(s.text for s in transcript.segments), offsets
-
-
-def split_doc_spans(
-    transcript: Transcript, offsets: Sequence[int], spans: Sequence[TextSpan]
-) -> tuple[Span, ...]:
-    """Cut document spans at segment boundaries into per-segment spans."""
-    out: list[Span] = []
-    for sp in spans:
-        for i, seg in enumerate(transcript.segments):
-            a, b = offsets[i], offsets[i] + len(seg.text)
-            lo, hi = max(sp.start, a), min(sp.end, b)
-            if lo < hi and _WORD_CHAR.search(seg.text, lo - a, hi - a):
-                out.append(Span(seg.index, lo - a, hi - a, sp.label, sp.score, sp.recognizer))
-    return tuple(out)
-
-
 def _allow_from_env() -> frozenset[str]:
     from redactor.environment import read_environment
 
@@ -161,9 +138,28 @@ class PresidioDetector:
             for text, view, doc in zip(texts, views, docs, strict=True)
         ]
 
+    def analyze_recording(self, texts: Sequence[str]) -> list[list[TextSpan]]:
+        """Spans for each text, the texts being the turns of one recording: analysed as one
+        document (context from the previous turn counts, a number split over turns is one),
+        and one value, one decision (``detect.recording``)."""
+        doc = "\n".join(texts)
+        found = self.analyze_text(doc)
+        found = self._clean(doc, [*found, *same_value_spans(doc, found)])
+        out: list[list[TextSpan]] = [[] for _ in texts]
+        for i, sp in split(found, [len(t) for t in texts], doc):
+            out[i].append(sp)
+        return out
+
     def detect(self, transcript: Transcript) -> tuple[Span, ...]:
-        doc, offsets = transcript_document(transcript)
-        return split_doc_spans(transcript, offsets, self.analyze_text(doc))
+        """Spans of a whole recording (``analyze_recording`` over its segments), each grown
+        over low-confidence words next to it."""
+        segs = transcript.segments
+        per_text = self.analyze_recording([s.text for s in segs])
+        return tuple(
+            sp
+            for seg, found in zip(segs, per_text, strict=True)
+            for sp in widen_unsure(seg, [in_segment(seg.index, t) for t in found])
+        )
 
     def _spans(self, eng: _Engine, text: str, ents: list[Entity]) -> list[TextSpan]:
         if not text.strip():
@@ -186,20 +182,22 @@ class PresidioDetector:
         return self._clean(text, found)
 
     def _clean(self, text: str, spans: list[TextSpan]) -> list[TextSpan]:
-        """Drop low scores and allow-listed terms, widen to whole words, merge overlaps."""
+        """Drop low scores and allow-listed terms; widen and merge (``redactor.spans``)."""
         kept: list[TextSpan] = []
-        for sp in spans:
-            if sp.score < self.min_score:
-                continue
-            a, b = _widen(text, sp.start, sp.end)
-            a, b = self._trim_allowed(text, a, b)
+        for sp in widen(text, (s for s in spans if s.score >= self.min_score)):
+            a, b = self._trim_allowed(text, sp.start, sp.end)
             if a < b and _WORD_CHAR.search(text, a, b):
                 kept.append(TextSpan(a, b, sp.label, sp.score, sp.recognizer))
-        return _merge(kept)
+        return merge(kept, text)
+
+    def _allowed(self, token: str) -> bool:
+        """An allow-listed word, or a token made only of them ("Uh-huh")."""
+        parts = re.findall(r"[^\W_]+(?:['’][^\W_]+)?", token.lower())
+        return bool(parts) and all(p in self.allow_list for p in parts)
 
     def _trim_allowed(self, text: str, a: int, b: int) -> tuple[int, int]:
         words = list(re.finditer(r"\S+", text[a:b]))
-        keep = [w for w in words if w.group().strip(".,!?;:").lower() not in self.allow_list]
+        keep = [w for w in words if not self._allowed(w.group())]
         if not keep:
             return a, a
         return a + keep[0].start(), a + keep[-1].end()
@@ -220,30 +218,4 @@ def _entities(doc: Any, view: NerView) -> list[Entity]:
     for ent in doc.ents:
         a = view.to_original(ent.start_char)
         out.append(Entity(ent.label_, ent.text, a, a + len(ent.text)))
-    return out
-
-
-def _widen(text: str, a: int, b: int) -> tuple[int, int]:
-    while a > 0 and text[a - 1].isalnum():
-        a -= 1
-    while b < len(text) and text[b].isalnum():
-        b += 1
-    while b > a and text[b - 1] in " \t\n,;:":
-        b -= 1
-    while a < b and text[a] in " \t\n,;:":
-        a += 1
-    return a, b
-
-
-def _merge(spans: list[TextSpan]) -> list[TextSpan]:
-    """Overlapping spans become one; the label of the highest-scoring part wins."""
-    out: list[TextSpan] = []
-    for sp in sorted(spans, key=lambda s: (s.start, -s.end)):
-        if out and sp.start < out[-1].end:
-            last = out[-1]
-            best = last if last.score >= sp.score else sp
-            out[-1] = TextSpan(last.start, max(last.end, sp.end), best.label,
-                               max(last.score, sp.score), best.recognizer)  # fmt: skip
-        else:
-            out.append(sp)
     return out

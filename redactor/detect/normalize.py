@@ -8,8 +8,9 @@ characters (and through them to word timestamps).
 
 What is rewritten (everything else is copied through unchanged, one character to one):
 
-- number words and digit words: "six four six" -> "646", "oh" inside a digit run -> "0",
-  "double five" -> "55", "twenty twenty five" -> "2025", "four hundred twelve" -> "412";
+- spoken numbers, however punctuated (``redactor.detect.digits``): "six four six" -> "646",
+  "one, eight, oh, nine" -> "1809", "double five" -> "55", "twenty twenty five" -> "2025",
+  "four hundred twelve" -> "412", "plus nine one ..." -> "+91...";
 - spoken e-mail addresses: "at", "dot", "underscore", "dash" between the parts;
 - letter-by-letter spelling: "J-O-H-N", "j o h n", "S as in Sam" -> the letters.
 """
@@ -21,26 +22,11 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from redactor.detect.digits import number_runs
+
 __all__ = ["Normalized", "normalize"]
 
-UNITS = {
-    "zero": 0, "oh": 0, "o": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "six": 6, "seven": 7, "eight": 8, "nine": 9,
-}  # fmt: skip
-TEENS = {
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}  # fmt: skip
-TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
-}  # fmt: skip
-REPEAT = {"double": 2, "triple": 3}
-NUMBER_WORDS = set(UNITS) | set(TEENS) | set(TENS) | {"hundred", "thousand"} | set(REPEAT)
-# "oh"/"o" are digits only between other number words ("four oh five"), never alone.
-WEAK = {"oh", "o"}
-
-_TOKEN = re.compile(r"[A-Za-z]+|\d+")
+_AREA_CODE = re.compile(r"(?i)area\s+code[ \t]*")
 TLDS = r"com|org|net|edu|gov|io|co|us|uk|de|fr|info|biz|me|ca|au"
 _SPOKEN_EMAIL = re.compile(
     rf"(?i)\b([a-z0-9]+(?:(?:\s+(?:dot|underscore|dash|hyphen)\s+|[._-])[a-z0-9]+)*)"
@@ -50,7 +36,9 @@ _SPOKEN_EMAIL = re.compile(
 _SPOKEN_SEP = re.compile(r"(?i)\s+(dot|underscore|dash|hyphen)\s+|\s*@\s*|\s+at\s+")
 _SEP_CHAR = {"dot": ".", "underscore": "_", "dash": "-", "hyphen": "-"}
 # Three or more single letters: "J-O-H-N", "j o h n", "J. O. H. N."
-_SPELLED = re.compile(r"(?<![\w'])([A-Za-z])(?:(?:\.?[ \-]|\.)([A-Za-z])(?![\w'])){2,}\.?")
+_SPELLED = re.compile(
+    r"(?<![\w'])([A-Za-z])(?:(?:\.?[ \-]|\.| -(?=[A-Z]))([A-Za-z])(?![\w'])){2,}\.?"
+)
 _AS_IN = re.compile(r"(?i)(?<![\w'])([a-z])\s+(?:as|like)\s+in\s+[a-z]+")
 
 
@@ -84,78 +72,41 @@ class Normalized:
         return a, b
 
 
+_PUNCT_GAP = re.compile(r"[ \t]*[,.–—]+[ \t]*(?:\n[ \t]*)?|[ \t]*\n[ \t]*")
+SHORT = 4  # a shorter run keeps its punctuation ("that's one, one way"; "two, three kids")
+
+
 def _number_runs(text: str) -> Iterable[tuple[int, int, str]]:
-    """Yield ``(start, end, digits)`` for each run of number words in ``text``."""
-    tokens = [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text)]
-    i = 0
-    while i < len(tokens):
-        if tokens[i][2] not in NUMBER_WORDS:
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(tokens):
-            gap = text[tokens[j][1] : tokens[j + 1][0]]
-            nxt = tokens[j + 1][2]
-            if gap.strip(" -") or nxt not in NUMBER_WORDS:
-                if nxt == "and" and j + 2 < len(tokens) and tokens[j][2] == "hundred":
-                    j += 1  # "one hundred and two"
-                    continue
-                break
-            j += 1
-        run = tokens[i : j + 1]
-        words = [t[2] for t in run]
-        if not (len(words) == 1 and words[0] in WEAK | set(REPEAT)):
-            digits = _to_digits(words)
-            if digits is not None:
-                yield run[0][0], run[-1][1], digits
-        i = j + 1
+    """Each spoken piece of a number as its digits ("one, eight, oh, nine" -> "1809");
+    "plus" becomes "+", "area code" stays words (a cue for the phone pattern), a time
+    "10:30"."""
+    for run in number_runs(text):
+        for k, ((a, b), digits) in enumerate(zip(run.pieces, run.groups, strict=True)):
+            if not run.spoken[k]:
+                continue
+            if len(run.digits) < SHORT and _PUNCT_GAP.search(text, a, b):
+                yield from _short_pieces(text, a, b)
+                continue
+            if run.clock[k]:  # "ten thirty, eleven fifteen": two times, not one phone number
+                digits = f"{digits[:-2]}:{digits[-2:]}"
+            elif a == run.start and run.prefix == "plus":
+                digits = "+" + digits
+            elif a == run.start and run.prefix:
+                a += _AREA_CODE.match(text, a).end() - a  # type: ignore[union-attr]
+            yield a, b, digits
 
 
-def _to_digits(words: list[str]) -> str | None:
-    """Digits for a run of number words; ``None`` where it is not a number."""
-    while words and words[0] in WEAK:
-        words = words[1:]  # a leading "oh" is an interjection, not a zero
-    while words and words[-1] == "and":
-        words = words[:-1]
-    if not words:
-        return None
-    if "hundred" in words or "thousand" in words:
-        from text_to_num import text2num
-
-        try:
-            return str(text2num(" ".join(words), "en"))
-        except ValueError:
-            return None  # "one hundred thousand two hundred and seventeenth": leave as words
-    out: list[str] = []
-    k = 0
-    while k < len(words):
-        w = words[k]
-        if w in REPEAT and k + 1 < len(words) and words[k + 1] in UNITS:
-            out.append(str(UNITS[words[k + 1]]) * REPEAT[w])
-            k += 2
-            continue
-        if w in TENS:
-            if k + 1 < len(words) and words[k + 1] in UNITS and words[k + 1] not in WEAK:
-                out.append(str(TENS[w] + UNITS[words[k + 1]]))
-                k += 2
-            else:
-                out.append(str(TENS[w]))
-                k += 1
-            continue
-        if w in TEENS:
-            out.append(str(TEENS[w]))
-        elif w in UNITS:
-            out.append(str(UNITS[w]))
-        elif w == "hundred":
-            out.append("00" if out else "100")
-        elif w == "thousand":
-            out.append("000" if out else "1000")
-        elif w == "and":
-            pass
-        else:
-            return None
-        k += 1
-    return "".join(out)
+def _short_pieces(text: str, a: int, b: int) -> Iterable[tuple[int, int, str]]:
+    """The stretches of a short run between its punctuation, each written on its own."""
+    pos = a
+    for m in [*_PUNCT_GAP.finditer(text, a, b), None]:
+        stop = b if m is None else m.start()
+        chunk = text[pos:stop]
+        for run in number_runs(chunk):
+            if run.spoken[0] and len(run.pieces) == 1:
+                yield pos + run.start, pos + run.end, run.digits
+        if m is not None:
+            pos = m.end()
 
 
 def _email_runs(text: str) -> Iterable[tuple[int, int, str]]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from redactor.audio import AudioOptions, audio_artifacts
 from redactor.crypto import new_key
-from redactor.detect import Detector
+from redactor.detect import Detector, PresidioDetector
 from redactor.errors import InputError, PurgedError, RedactorError
 from redactor.ingest import (
     SourceFile,
@@ -83,7 +83,7 @@ class _Loaded:
 class LocalPipeline:
     store: Store
     transcriber: Transcriber = field(default_factory=FasterWhisperTranscriber)
-    detector: Detector = field(default_factory=Detector)
+    detector: Detector = field(default_factory=PresidioDetector)
     policies: Sequence[Policy] = field(default_factory=default_policies)
     audio: AudioOptions = field(default_factory=AudioOptions)
     keyring: KeyRing | None = None  # pseudonym keys; default: next to the store
@@ -297,7 +297,7 @@ def build_pipeline(
     return LocalPipeline(
         store=store,
         transcriber=FasterWhisperTranscriber(whisper),
-        detector=Detector(
+        detector=PresidioDetector(
             spacy_model=spacy_model_name(run.models.spacy, run.models.manifest),
             allow_list=run.allow_terms,
         ),

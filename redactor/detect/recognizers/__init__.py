@@ -1,7 +1,8 @@
 """Transcript-aware Presidio recognizers, one per module.
 
-``RAW`` recognizers read the original text (names, spelling, spaCy entities); ``NORMALIZED``
-ones read the normalised view, where spoken numbers and e-mails are written out.
+``RAW`` recognizers read the original text (names, spelling, spaCy entities, and numbers,
+which ``redactor.detect.digits`` reads however they are punctuated); ``NORMALIZED`` ones read
+the normalised view, where spoken numbers and e-mails are written out.
 """
 
 from redactor.detect.recognizers.account_number import AccountNumberRecognizer
@@ -10,6 +11,7 @@ from redactor.detect.recognizers.card_security import (
     CardSecurityCodeRecognizer,
 )
 from redactor.detect.recognizers.credit_card import CardNumberRecognizer
+from redactor.detect.recognizers.cued_number import CuedNumberRecognizer
 from redactor.detect.recognizers.date_of_birth import DateOfBirthRecognizer
 from redactor.detect.recognizers.digit_run import DigitRunRecognizer
 from redactor.detect.recognizers.email import TranscriptEmailRecognizer
@@ -28,6 +30,7 @@ __all__ = [
     "CardExpiryRecognizer",
     "CardNumberRecognizer",
     "CardSecurityCodeRecognizer",
+    "CuedNumberRecognizer",
     "CuedSpellingRecognizer",
     "DateOfBirthRecognizer",
     "DigitRunRecognizer",
@@ -45,9 +48,12 @@ __all__ = [
     "ZipCodeRecognizer",
 ]
 
-RAW = (SpacyNerRecognizer, PersonNameRecognizer, SpelledNameRecognizer, CuedSpellingRecognizer)
+RAW = (
+    SpacyNerRecognizer, PersonNameRecognizer, SpelledNameRecognizer, CuedSpellingRecognizer,
+    DigitRunRecognizer, CuedNumberRecognizer,
+)  # fmt: skip
 NORMALIZED = (
-    DigitRunRecognizer, TranscriptPhoneRecognizer, CardNumberRecognizer, CardSecurityCodeRecognizer,
+    TranscriptPhoneRecognizer, CardNumberRecognizer, CardSecurityCodeRecognizer,
     CardExpiryRecognizer, SsnRecognizer, SsnLastFourRecognizer, AccountNumberRecognizer,
     ZipCodeRecognizer, StateZipRecognizer, DateOfBirthRecognizer, TranscriptEmailRecognizer,
     StreetAddressRecognizer, IdNumberRecognizer, MisheardEmailRecognizer,

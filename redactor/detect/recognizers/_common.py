@@ -69,3 +69,17 @@ class ContextPatternRecognizer:
             elif self.base_score is not None:
                 out.append((start, end, self.base_score))
         return out
+
+
+_MONEY_BEFORE = re.compile(r"[$£€¥]\s*$|\b(?:usd|eur|gbp|rs\.?|inr)\s*$", re.I)
+_MONEY_AFTER = re.compile(
+    r"^\s*(?:dollars?|bucks|cents?|pounds?|euros?|rupees?|percent|per\s*cent|%|k\b|grand\b)", re.I
+)
+
+
+def is_amount(text: str, start: int, end: int) -> bool:
+    """Whether the number at ``text[start:end]`` is money or a percentage, not an identifier."""
+    return bool(
+        _MONEY_BEFORE.search(text[max(0, start - 6) : start])
+        or _MONEY_AFTER.match(text[end : end + 12])
+    )

@@ -11,7 +11,7 @@ import re
 
 from redactor.detect.recognizers._base import CuePatternRecognizer
 
-_LETTERS = r"(?<![\w'])[A-Za-z](?:(?:\.?[ \-]|\.)[A-Za-z](?![\w'])){{{n},}}\.?"
+_LETTERS = r"(?<![\w'])[A-Za-z](?:(?:\.?[ \-]|\.| -(?=[A-Z]))[A-Za-z](?![\w'])){{{n},}}\.?"
 
 
 class SpelledNameRecognizer(CuePatternRecognizer):

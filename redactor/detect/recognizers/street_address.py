@@ -2,8 +2,9 @@
 
 Three shapes start an address: a house number, up to four name words and a street suffix
 ("12 Main Street", "935 69 Gordon Terrace"); a number, name words and a number
-("6750 Koskikatu 25", the European order with a leading block number); and, after an address
-cue ("lives at", "address", "send it to"), name words and a number ("Via Tasso 129"). A unit
+("6750 Koskikatu 25", the European order with a leading block number); after an address cue,
+a house number as ASR punctuates it ("4 ,577, Cobblestone Court") or a house number and
+words to the end of the answer ("651 Big Fisher Ranch."); and, after an address cue ("lives at", "address", "send it to"), name words and a number ("Via Tasso 129"). A unit
 ("Apt. 864", "Suite 170", "PSC 7589, Box 0572") is an address on its own. From there the span
 runs on over the lines that follow while they look like address lines (unit, city, region
 code, country, postcode), so a multi-line address is one span.
@@ -31,6 +32,23 @@ UNIT = r"(?:p\.?\s?o\.?\s+box|apt|apartment|suite|ste|unit|flat|box|psc|room|flo
 _SUFFIXED = re.compile(
     rf"(?i)(?<![\w.])(?:{NUM}\s+)?{NUM}\s+(?:{NAME}\s+){{1,4}}(?:{SUFFIXES})\b\.?"
 )
+# After an address cue, a house number as ASR punctuates it ("4 ,577, Cobblestone Court").
+_ASR_SUFFIXED = re.compile(
+    rf"(?i)(?<![\w.])\d{{1,6}}(?:[ \t]*[,.][ \t]*\d{{1,6}})*[ \t]*[,.]?[ \t]+"
+    rf"(?:{NAME}\s+){{1,4}}(?:{SUFFIXES})\b\.?"
+)
+# After an address cue, an answer that is a house number and the street's name ("651 Big
+# Fisher Ranch.", "505 young divide."): ASR's street types are often no known suffix.
+_CUED_HOUSE = re.compile(
+    rf"(?im)^[ \t]*(?:(?:sure|yes|yeah|okay|ok|so|um|uh|it'?s|it\s+is|that'?s)[ \t]*,?[ \t]*)*"
+    rf"(?P<house>\d{{1,6}}(?:[ \t]*[,.][ \t]*\d{{1,6}})*[ \t]*,?[ \t]+(?P<name>(?:{NAME}[ \t]+){{0,3}}"
+    rf"{NAME}))(?=[ \t]*(?:[.!?;]|,[ \t]*\n|\n|$))"
+)
+_COUNTED = re.compile(
+    r"(?i)(?:years?|months?|weeks?|days?|hours?|minutes?|times?|people|percent|dollars?|bucks"
+    r"|kids|children|miles?|blocks?|floors?|rooms?|ago|more|less|or)\b"
+)
+ADDRESS_CUES = frozenset({"address", "live", "lives", "living", "ship", "deliver", "located"})
 _NUM_NAME_NUM = re.compile(
     rf"(?i)(?<![\w.,])\d{{1,6}}\s+(?:\d{{1,6}}\s+)?(?:{NAME}\s+){{1,3}}\d{{1,5}}(?![\w])"
 )
@@ -66,9 +84,11 @@ CUES = frozenset(
      "street", "move", "moved", "meet", "at", "on", "to", "corner", "station", "off"}
 )  # fmt: skip
 STOP = (frozenset(STOP_WORDS) - {"via"}) | {"and", "or", "but", "please", "thanks", "ok", "number"}
-# Spoken-number words that are no street name when lowercase ("ninety three point five").
+# Spoken-number words and months: no street name when lowercase ("ninety three point five").
 LOWER_STOP = frozenset({"point", "plus", "minus", "times", "divided", "percent", "am", "pm",
-                        "oclock", "o'clock", "x"})  # fmt: skip
+                        "oclock", "o'clock", "x", "january", "february", "march", "april",
+                        "may", "june", "july", "august", "september", "october", "november",
+                        "december"})  # fmt: skip
 
 
 def _stop(word: str) -> bool:
@@ -112,6 +132,15 @@ class StreetAddressRecognizer(EntityRecognizer):
         for m in _SUFFIXED.finditer(text):
             if _words_ok(m.group()):
                 cores.append((m.start(), m.end(), 0.8))
+        for m in _ASR_SUFFIXED.finditer(text):
+            if _words_ok(m.group()) and has_context(text, m.start(), ADDRESS_CUES, 16):
+                cores.append((m.start(), m.end(), 0.75))
+        for m in _CUED_HOUSE.finditer(text):
+            a = m.start("house")
+            if _COUNTED.match(m.group("name")):
+                continue  # "twenty years ago", "3 kids": a count, not a house number
+            if _words_ok(m.group("name") + " x") and has_context(text, a, ADDRESS_CUES, 12):
+                cores.append((a, m.end(), 0.65))
         for m in _NUM_NAME_NUM.finditer(text):
             inner = re.sub(r"^(?:\d+\s+)+|\s+\d+$", "", m.group()).split()
             if "\n" not in m.group() and not _stop(inner[0]) and not _stop(inner[-1]):
