@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from redactor.cli import app
 from redactor.cli.batch import BatchSummary
-from redactor.executors import LocalPipeline, ProcessResult
+from redactor.executors import LocalPipeline, ProcessResult, ProcessStatus
 from redactor.executors import pool as pool_mod
 from redactor.executors.pool import run_pool, threads_per_worker
 from redactor.ingest import DecodedAudio
@@ -38,7 +38,8 @@ def test_pool_threads_per_worker_never_oversubscribes(
 
 def test_pool_summary_counts_statuses_and_audio_hours() -> None:
     summary = BatchSummary()
-    for status, dur in [("done", 1800.0), ("done", 1800.0), ("skipped", 0.0), ("failed", 0.0)]:
+    done, skipped, failed = ProcessStatus.DONE, ProcessStatus.SKIPPED, ProcessStatus.FAILED
+    for status, dur in [(done, 1800.0), (done, 1800.0), (skipped, 0.0), (failed, 0.0)]:
         summary.add(ProcessResult(Path("x.wav"), None, status, duration_s=dur))
     line = summary.line()
     assert line.startswith("2 done, 1 skipped, 1 failed; 1.000 audio hours")

@@ -21,7 +21,7 @@ from rich.progress import (
 )
 
 from redactor.errors import InputError
-from redactor.executors import Executor, ProcessResult, executor_for
+from redactor.executors import Executor, ProcessResult, ProcessStatus, executor_for
 from redactor.executors.pool import available_cores
 from redactor.ingest import discover
 from redactor.runs import RunConfig
@@ -48,7 +48,7 @@ def run_batch(
     items = list(discover(paths))
     files = [p for p in items if isinstance(p, Path)]
     bad = [
-        ProcessResult(Path(str(e.path)), None, "failed", str(e), e.exit_code)
+        ProcessResult(Path(str(e.path)), None, ProcessStatus.FAILED, str(e), e.exit_code)
         for e in items
         if isinstance(e, InputError)
     ]
@@ -73,13 +73,13 @@ def worker_warning(run: RunConfig) -> str | None:
 class BatchSummary:
     """Counts by status, audio seconds processed and the wall time: the end-of-batch line."""
 
-    counts: Counter[str] = field(default_factory=Counter)
+    counts: Counter[ProcessStatus] = field(default_factory=Counter)
     audio_s: float = 0.0
     started: float = field(default_factory=time.monotonic)
 
     def add(self, result: ProcessResult) -> None:
         self.counts[result.status] += 1
-        if result.status == "done":
+        if result.status == ProcessStatus.DONE:
             self.audio_s += result.duration_s
 
     @property
@@ -92,8 +92,8 @@ class BatchSummary:
         return self.audio_s / self.elapsed_s if self.elapsed_s > 0 else 0.0
 
     def line(self) -> str:
-        parts = [f"{self.counts[s]} {s}" for s in ("done", "skipped", "failed", "refused")]
-        if not self.counts["refused"]:
+        parts = [f"{self.counts[s]} {s}" for s in ProcessStatus]  # in the enum's order
+        if not self.counts[ProcessStatus.REFUSED]:
             parts.pop()
         return (
             ", ".join(parts)

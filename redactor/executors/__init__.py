@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from redactor.errors import InputError
-from redactor.executors.stages import LocalPipeline, ProcessResult, build_pipeline
+from redactor.executors.stages import LocalPipeline, ProcessResult, ProcessStatus, build_pipeline
 from redactor.types import RecordingMeta
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ __all__ = [
     "Executor",
     "LocalPipeline",
     "ProcessResult",
+    "ProcessStatus",
     "build_pipeline",
     "executor_for",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from redactor.executors.stages import LocalPipeline, ProcessResult
+from redactor.executors.stages import LocalPipeline, ProcessResult, ProcessStatus
 from redactor.types import RecordingMeta
 
 __all__ = ["process_file_safely"]
@@ -27,6 +27,5 @@ def process_file_safely(
         return pipeline.process_file(path, meta, force=force, allow_purged=allow_purged)
     except Exception as exc:
         log.warning("%s: failed with %s", path, type(exc).__name__)
-        return ProcessResult(
-            path, None, "failed", f"{path}: internal error ({type(exc).__name__})", 1
-        )
+        error = f"{path}: internal error ({type(exc).__name__})"
+        return ProcessResult(path, None, ProcessStatus.FAILED, error, 1)

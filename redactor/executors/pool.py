@@ -35,7 +35,13 @@ from typing import TYPE_CHECKING, Any
 
 from redactor.errors import RedactorError
 from redactor.executors.guard import process_file_safely
-from redactor.executors.stages import LocalPipeline, ProcessResult, build_pipeline, warm_up
+from redactor.executors.stages import (
+    LocalPipeline,
+    ProcessResult,
+    ProcessStatus,
+    build_pipeline,
+    warm_up,
+)
 from redactor.types import RecordingMeta
 
 if TYPE_CHECKING:
@@ -101,7 +107,7 @@ def _work(
     """One file in a worker. ``since``: set on a retry, the time this batch began."""
     assert _WORKER is not None, "worker used before its initializer ran"
     result = process_file_safely(_WORKER, path, meta, force, allow_purged)
-    if since is not None and result.status == "skipped" and result.recording_id:
+    if since is not None and result.status == ProcessStatus.SKIPPED and result.recording_id:
         return _stored_by_lost_attempt(_WORKER, result, since)
     return result
 
@@ -118,7 +124,7 @@ def _stored_by_lost_attempt(
         return result
     if row.created_at < since:
         return result
-    return replace(result, status="done", duration_s=row.duration_s)
+    return replace(result, status=ProcessStatus.DONE, duration_s=row.duration_s)
 
 
 # -- parent side -------------------------------------------------------------------------------
@@ -216,9 +222,8 @@ def run_pool(
             log.warning("a worker process died; restarting the pool")
             for path, attempt in broken:
                 if attempt >= MAX_ATTEMPTS:
-                    yield ProcessResult(
-                        path, None, "failed", f"{path}: worker process died while processing", 1
-                    )
+                    error = f"{path}: worker process died while processing"
+                    yield ProcessResult(path, None, ProcessStatus.FAILED, error, 1)
                 else:
                     retry.append((path, attempt + 1))
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from redactor.errors import InputError
 from redactor.executors.guard import process_file_safely
-from redactor.executors.stages import ProcessResult, build_pipeline, warm_up
+from redactor.executors.stages import ProcessResult, ProcessStatus, build_pipeline, warm_up
 from redactor.types import RecordingMeta
 
 if TYPE_CHECKING:
@@ -175,7 +175,6 @@ def _result(ray: Any, ref: Any, path: Path) -> ProcessResult:
         result: ProcessResult = ray.get(ref)
     except ray.exceptions.RayError as exc:
         log.warning("%s: Ray task failed with %s", path, type(exc).__name__)
-        return ProcessResult(
-            path, None, "failed", f"{path}: Ray worker failed ({type(exc).__name__})", 1
-        )
+        error = f"{path}: Ray worker failed ({type(exc).__name__})"
+        return ProcessResult(path, None, ProcessStatus.FAILED, error, 1)
     return replace(result, path=path)

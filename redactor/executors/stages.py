@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,16 +53,33 @@ from redactor.types import RecordingMeta, Transcript
 if TYPE_CHECKING:
     from redactor.runs import RunConfig
 
-__all__ = ["LocalPipeline", "ProcessResult", "build_pipeline", "open_run_store", "warm_up"]
+__all__ = [
+    "LocalPipeline",
+    "ProcessResult",
+    "ProcessStatus",
+    "build_pipeline",
+    "open_run_store",
+    "warm_up",
+]
 
 log = logging.getLogger("redactor.pipeline")
+
+
+class ProcessStatus(StrEnum):
+    """What became of one input file; printed by ``redactor process`` as its value. Not a
+    stored status (that is ``store.RecordingStatus``): it describes this run's work."""
+
+    DONE = "done"  # stored (or completed) by this run
+    SKIPPED = "skipped"  # already stored, by content hash or recording id
+    FAILED = "failed"  # bad input, or an error: nothing of it stored
+    REFUSED = "refused"  # purged, or a language the run does not allow
 
 
 @dataclass(frozen=True, slots=True)
 class ProcessResult:
     path: Path
     recording_id: str | None
-    status: str  # done | skipped | failed | refused (purged, or a language not allowed)
+    status: ProcessStatus
     error: str | None = None
     exit_code: int = 0
     duration_s: float = 0.0
@@ -129,7 +147,7 @@ class LocalPipeline:
         log.info("completed the stages of recording %s", rid)
         # The stored row's duration: a resumed file counts in the batch's audio hours too.
         return ProcessResult(
-            path, rid, "done", duration_s=self.store.recordings.get(rid).duration_s
+            path, rid, ProcessStatus.DONE, duration_s=self.store.recordings.get(rid).duration_s
         )
 
     def process_file(
@@ -142,11 +160,11 @@ class LocalPipeline:
                 self._refuse_if_purged(path, rid, src, None)
             existing = self.store.recordings.processed_source(src.sha256)
             if not force and existing:
-                return ProcessResult(path, existing, "skipped")
+                return ProcessResult(path, existing, ProcessStatus.SKIPPED)
             if not force and self.store.recordings.exists(rid):
                 if self.store.recordings.get(rid).status == RecordingStatus.STORED:
                     return self._complete(path, rid)
-                return ProcessResult(path, rid, "skipped")
+                return ProcessResult(path, rid, ProcessStatus.SKIPPED)
             loaded = self.load(src)
             if not allow_purged:
                 self._refuse_if_purged(path, rid, src, loaded.fingerprint)
@@ -226,11 +244,11 @@ class LocalPipeline:
                 len(raw.segments),
                 len(spans),
             )
-            return ProcessResult(path, rid, "done", duration_s=raw.duration_s)
+            return ProcessResult(path, rid, ProcessStatus.DONE, duration_s=raw.duration_s)
         except (PurgedError, LanguageRefusedError) as exc:
-            return ProcessResult(path, None, "refused", str(exc), exc.exit_code)
+            return ProcessResult(path, None, ProcessStatus.REFUSED, str(exc), exc.exit_code)
         except RedactorError as exc:
-            return ProcessResult(path, None, "failed", str(exc), exc.exit_code)
+            return ProcessResult(path, None, ProcessStatus.FAILED, str(exc), exc.exit_code)
 
     def _sweep_orphans(self, rid: str) -> None:
         """Delete files in the recording's folder that no artifact row names: what a run
@@ -265,7 +283,7 @@ class LocalPipeline:
     ) -> Iterator[ProcessResult]:
         for item in discover(paths):
             if isinstance(item, InputError):
-                yield ProcessResult(Path(str(item.path)), None, "failed", str(item), 2)
+                yield ProcessResult(Path(str(item.path)), None, ProcessStatus.FAILED, str(item), 2)
                 continue
             yield self.process_file(item, meta, force=force, allow_purged=allow_purged)
 
