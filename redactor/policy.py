@@ -31,12 +31,11 @@ from typing import Any
 from redactor.audio import AUDIO_CHECKS, AUDIO_MODES, AudioRedaction
 from redactor.errors import InputError
 from redactor.operators import (
-    OPERATORS,
-    EncryptOperator,
     KeyRing,
-    PseudonymOperator,
+    OperatorContext,
     RedactorOperator,
-    SurrogateOperator,
+    build_operator,
+    operator_class,
 )
 from redactor.redact import OperatorReplacer
 
@@ -82,27 +81,23 @@ class Policy:
         data_key: bytes | None = None,
         keyring: KeyRing | None = None,
     ) -> OperatorReplacer:
-        """Fresh operators for one recording; raises InputError when one lacks its key."""
+        """Fresh operators for one recording; raises InputError when one lacks its key.
+
+        One instance per operator name: the default and the entity routes that name the same
+        operator share its per-recording state (one numbering of ``[PERSON_1]``...).
+        """
+        context = OperatorContext(
+            recording_id=recording_id,
+            host=host,
+            policy=self.name,
+            data_key=data_key,
+            keyring=keyring,
+        )
         instances: dict[str, RedactorOperator] = {}
 
         def make(spec: OperatorSpec) -> tuple[RedactorOperator, Mapping[str, Any]]:
             if spec.name not in instances:
-                cls = OPERATORS[spec.name]
-                op: RedactorOperator
-                if cls is PseudonymOperator:
-                    op = PseudonymOperator((keyring or KeyRing.default()).secret_for(host))
-                elif cls is EncryptOperator:
-                    if not data_key:
-                        raise InputError(
-                            f"policy {self.name!r}: operator encrypt.v1 needs the recording's "
-                            "data key, and none was given"
-                        )
-                    op = EncryptOperator(data_key, recording_id)
-                elif cls is SurrogateOperator:
-                    op = SurrogateOperator(recording_id)
-                else:
-                    op = cls()
-                instances[spec.name] = op
+                instances[spec.name] = build_operator(spec.name, context)
             params = dict(spec.options)
             instances[spec.name].validate(params)
             return instances[spec.name], params
@@ -115,14 +110,13 @@ class Policy:
 
 def _spec(table: Mapping[str, Any], where: str, source: str) -> OperatorSpec:
     name = table.get("operator")
-    if not isinstance(name, str) or name not in OPERATORS:
-        raise InputError(
-            f"{source}: {where}: unknown operator {name!r}; choose one of: "
-            + ", ".join(sorted(OPERATORS))
-        )
+    try:
+        cls = operator_class(name)
+    except InputError as exc:
+        raise InputError(f"{source}: {where}: {exc}") from None
     options = tuple(sorted((k, v) for k, v in table.items() if k != "operator"))
-    OPERATORS[name]().check_options(dict(options))
-    return OperatorSpec(name, options)
+    cls().check_options(dict(options))  # a bare instance: the options alone, no key yet
+    return OperatorSpec(cls.NAME, options)
 
 
 def parse_policy(text: str, source: str) -> Policy:

@@ -14,9 +14,11 @@ from redactor.operators import (
     KeyRing,
     LabelOperator,
     MaskOperator,
+    OperatorContext,
     PlaceholderOperator,
     PseudonymOperator,
     SurrogateOperator,
+    build_operator,
     luhn_valid,
     reveal_text,
 )
@@ -32,6 +34,44 @@ def test_operators_names_are_versioned_and_presidio_compatible() -> None:
         assert isinstance(op, Operator)
         assert op.operator_name() == name
         assert op.operator_type() == OperatorType.Anonymize
+
+
+def test_operators_build_operator_makes_each_registered_one_for_a_recording(
+    tmp_path: Path,
+) -> None:
+    KeyRing(tmp_path).create("acme")
+    ctx = OperatorContext("rec-1", "acme", "p", data_key=bytes(32), keyring=KeyRing(tmp_path))
+    for name, cls in OPERATORS.items():
+        op = build_operator(name, ctx)
+        assert type(op) is cls and op.operator_name() == name
+        op.validate({})  # keyed operators got their key
+        assert op is not build_operator(name, ctx)  # fresh per call: state is per recording
+    # The context decides what the keyed and seeded operators get.
+    value = {"entity_type": "PERSON"}
+    assert build_operator("pseudonym.v1", ctx).operate("Jane", value) == PseudonymOperator(
+        KeyRing(tmp_path).secret_for("acme")
+    ).operate("Jane", value)
+    assert build_operator("surrogate.v2", ctx).operate("Jane", value) == SurrogateOperator(
+        "rec-1"
+    ).operate("Jane", value)
+
+
+@pytest.mark.parametrize("name", ["zap.v1", "label", "LABEL.V1", "", None])
+def test_operators_build_operator_unknown_name_lists_the_valid_ones(name: str) -> None:
+    with pytest.raises(InputError) as err:
+        build_operator(name, OperatorContext("rec-1", "acme"))
+    assert str(err.value) == (
+        f"unknown operator {name!r}; choose one of: encrypt.v1, label.v1, mask.v1, "
+        "placeholder.v1, pseudonym.v1, surrogate.v2"
+    )
+
+
+def test_operators_build_operator_names_what_a_keyed_operator_lacks(tmp_path: Path) -> None:
+    ctx = OperatorContext("rec-1", "acme", "escrow", keyring=KeyRing(tmp_path))
+    with pytest.raises(InputError, match=r"^policy 'escrow': operator encrypt.v1 needs the rec"):
+        build_operator("encrypt.v1", ctx)
+    with pytest.raises(InputError, match=r"^host 'acme': no pseudonym key"):
+        build_operator("pseudonym.v1", ctx)
 
 
 @pytest.mark.parametrize(

@@ -46,6 +46,14 @@ def test_policy_unknown_name_lists_known_ones() -> None:
             'name = "x"\noperator = "zap.v1"',
             r"unknown operator 'zap.v1'; choose one of: encrypt.v1",
         ),
+        (
+            'name = "x"\n[entities.PERSON]\noperator = "zap.v1"',
+            r"^p.toml: \[entities.PERSON\]: unknown operator 'zap.v1'; choose one of: encrypt",
+        ),
+        (
+            'name = "x"\n[entities.PERSON]\nkeep_last = 1',
+            r"\[entities.PERSON\]: unknown operator None",
+        ),
         ('name = "x"\nbogus = 1', "unknown key"),
         ('name = "x"\n[entities.CREDIT_CARD]\noperator = "mask.v1"\nkeep_last = 12', "keep_last"),
         ('name = "x"\n[audio]\nmode = "beep"', "bleep, silence"),

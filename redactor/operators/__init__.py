@@ -1,7 +1,10 @@
 """Operators: what a redacted value is replaced with. Presidio ``Operator`` subclasses.
 
 Each carries a versioned name (``placeholder.v1``) that is recorded on every artifact it
-produced. ``OPERATORS`` maps names to classes; a policy names operators and their options.
+produced. ``OPERATORS`` maps names to classes; a policy names operators and their options, and
+``build_operator(name, context)`` is the one way an operator is made for a recording (each
+class takes what it needs from the ``OperatorContext``). A new operator is one module and one
+entry in ``OPERATORS``.
 
 | name | output | state |
 |---|---|---|
@@ -15,7 +18,8 @@ produced. ``OPERATORS`` maps names to classes; a policy names operators and thei
 
 from __future__ import annotations
 
-from redactor.operators.base import RedactorOperator, normalize_value
+from redactor.errors import InputError
+from redactor.operators.base import OperatorContext, RedactorOperator, normalize_value
 from redactor.operators.encrypt import EncryptOperator, reveal_text
 from redactor.operators.keys import KeyRing
 from redactor.operators.label import LabelOperator
@@ -30,12 +34,15 @@ __all__ = [
     "KeyRing",
     "LabelOperator",
     "MaskOperator",
+    "OperatorContext",
     "PlaceholderOperator",
     "PseudonymOperator",
     "RedactorOperator",
     "SurrogateOperator",
+    "build_operator",
     "luhn_valid",
     "normalize_value",
+    "operator_class",
     "reveal_text",
 ]
 
@@ -50,3 +57,18 @@ OPERATORS: dict[str, type[RedactorOperator]] = {
         EncryptOperator,
     )
 }
+
+
+def operator_class(name: object) -> type[RedactorOperator]:
+    """The operator class called ``name``; InputError listing the valid names otherwise."""
+    cls = OPERATORS.get(name) if isinstance(name, str) else None
+    if cls is None:
+        raise InputError(
+            f"unknown operator {name!r}; choose one of: {', '.join(sorted(OPERATORS))}"
+        )
+    return cls
+
+
+def build_operator(name: str, context: OperatorContext) -> RedactorOperator:
+    """A fresh operator ``name`` for the recording ``context`` describes."""
+    return operator_class(name).for_recording(context)

@@ -2,21 +2,27 @@
 
 An operator instance serves one recording: operators that must be consistent within a recording
 (numbered placeholders, surrogates) keep that state on the instance, so the policy builds fresh
-ones per recording. Presidio's factory instantiates operators without arguments, so every
-constructor argument has a default; ``validate`` then says what is missing.
+ones per recording, each through ``for_recording(OperatorContext)``: an operator takes from the
+context what it needs (a seed, a key) and says what is missing. Presidio's factory instantiates
+operators without arguments, so every constructor argument has a default; ``validate`` then
+says what is missing.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from presidio_anonymizer.operators import Operator, OperatorType
 
 from redactor.errors import InputError
 
-__all__ = ["RedactorOperator", "normalize_value"]
+if TYPE_CHECKING:
+    from redactor.operators.keys import KeyRing
+
+__all__ = ["OperatorContext", "RedactorOperator", "normalize_value"]
 
 _SPACE = re.compile(r"[\s,.;:!?'\"()\[\]-]+")
 
@@ -30,6 +36,21 @@ def normalize_value(value: str) -> str:
     return _SPACE.sub(" ", value.casefold()).strip().replace(" ", "")
 
 
+@dataclass(frozen=True, slots=True)
+class OperatorContext:
+    """What operators may need for one recording, under one policy.
+
+    ``policy`` names the policy in errors. ``keyring``: where host secrets are read (None:
+    ``KeyRing.default()``, which is only consulted by an operator that needs one).
+    """
+
+    recording_id: str
+    host: str
+    policy: str = ""
+    data_key: bytes | None = None
+    keyring: KeyRing | None = None
+
+
 class RedactorOperator(Operator):
     """Base: ``NAME`` is the versioned name recorded on every artifact the operator touches.
 
@@ -38,6 +59,13 @@ class RedactorOperator(Operator):
 
     NAME: ClassVar[str] = ""
     PARAMS: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def for_recording(cls, context: OperatorContext) -> Self:
+        """A fresh instance for one recording; operators that need a key or a seed override
+        this (and raise InputError when the context lacks it)."""
+        del context
+        return cls()
 
     def operator_name(self) -> str:
         return self.NAME

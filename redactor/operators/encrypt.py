@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import base64
 import re
-from typing import Any
+from typing import Any, Self
 
 from cryptography.exceptions import InvalidTag
 
 from redactor.crypto import decrypt, encrypt
 from redactor.errors import InputError
-from redactor.operators.base import RedactorOperator
+from redactor.operators.base import OperatorContext, RedactorOperator
 
 __all__ = ["TOKEN_RE", "EncryptOperator", "reveal_text"]
 
@@ -34,6 +34,15 @@ class EncryptOperator(RedactorOperator):
     def __init__(self, key: bytes | None = None, recording_id: str = "") -> None:
         self._key = key
         self._recording_id = recording_id
+
+    @classmethod
+    def for_recording(cls, context: OperatorContext) -> Self:
+        if not context.data_key:
+            raise InputError(
+                f"policy {context.policy!r}: operator {cls.NAME} needs the recording's "
+                "data key, and none was given"
+            )
+        return cls(context.data_key, context.recording_id)
 
     def validate(self, params: dict[str, Any] | None = None) -> None:
         super().validate(params)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Any
+from typing import Any, Self
 
 from redactor.errors import InputError
-from redactor.operators.base import RedactorOperator, normalize_value
+from redactor.operators.base import OperatorContext, RedactorOperator, normalize_value
+from redactor.operators.keys import KeyRing
 
 __all__ = ["PseudonymOperator"]
 
@@ -25,6 +26,11 @@ class PseudonymOperator(RedactorOperator):
 
     def __init__(self, secret: bytes | None = None) -> None:
         self._secret = secret
+
+    @classmethod
+    def for_recording(cls, context: OperatorContext) -> Self:
+        """The host's secret from the key ring (InputError naming the host when it has none)."""
+        return cls((context.keyring or KeyRing.default()).secret_for(context.host))
 
     def validate(self, params: dict[str, Any] | None = None) -> None:
         super().validate(params)

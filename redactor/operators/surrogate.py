@@ -15,11 +15,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Self
 
 from faker import Faker
 
-from redactor.operators.base import RedactorOperator, normalize_value
+from redactor.operators.base import OperatorContext, RedactorOperator, normalize_value
 
 __all__ = ["SurrogateOperator", "luhn_valid"]
 
@@ -69,6 +69,11 @@ class SurrogateOperator(RedactorOperator):
         self._given: dict[tuple[str, str], str] = {}
         self._used: set[str] = set()
         self._avoid = ""
+
+    @classmethod
+    def for_recording(cls, context: OperatorContext) -> Self:
+        """Seeded from the recording id: the same recording gets the same surrogates."""
+        return cls(context.recording_id)
 
     def avoid(self, values: Iterable[str]) -> None:
         self._avoid = " ".join(values)
