@@ -25,18 +25,25 @@ from redactor.types import RedactedTranscript, TextSpan
 
 __all__ = [
     "SUMMARY_KINDS",
+    "SUMMARY_TITLES",
     "ExtractiveSummarizer",
     "Summary",
     "SummaryItem",
     "load_summary",
     "render_summary",
     "store_summary",
+    "stored_summary",
     "summarize_recording",
 ]
 
 log = logging.getLogger("redactor.summarize")
 
 SUMMARY_KINDS = (ArtifactKind.SUMMARY, ArtifactKind.KEY_TOPICS, ArtifactKind.ACTION_ITEMS)
+SUMMARY_TITLES = {
+    ArtifactKind.SUMMARY: "Summary",
+    ArtifactKind.KEY_TOPICS: "Key topics",
+    ArtifactKind.ACTION_ITEMS: "Action items",
+}
 _PLACEHOLDER = re.compile(r"\[[A-Z][A-Z0-9_]*\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _WORD = re.compile(r"[a-z][a-z']+")
@@ -69,11 +76,19 @@ class SummaryItem:
 
 @dataclass(frozen=True, slots=True)
 class Summary:
+    """A call's summary (inferred data), as a summarizer makes it and as it is read back.
+
+    Read back (``stored_summary``), it also says which parts were stored (a part the re-scan
+    refused is absent from ``artifacts``) and the names that produced them.
+    """
+
     method: str
     policy: str
     summary: tuple[SummaryItem, ...]
     key_topics: tuple[SummaryItem, ...]
     action_items: tuple[SummaryItem, ...]
+    artifacts: tuple[tuple[str, str], ...] = ()  # (kind, artifact id) of each stored part
+    producers: tuple[str, ...] = ()  # as stored: the method, then the re-scanning detector
 
     def parts(self) -> dict[str, tuple[SummaryItem, ...]]:
         return {
@@ -81,6 +96,15 @@ class Summary:
             "key_topics": self.key_topics,
             "action_items": self.action_items,
         }
+
+    @property
+    def producer(self) -> str:
+        return ", ".join(self.producers)
+
+    def stored_parts(self) -> list[tuple[str, str, tuple[SummaryItem, ...]]]:
+        """``(kind, artifact id, items)`` of each stored part that has items, in kind order."""
+        parts = self.parts()
+        return [(kind, art, parts[kind]) for kind, art in self.artifacts if parts[kind]]
 
 
 def _content_words(text: str) -> list[str]:
@@ -213,6 +237,32 @@ def store_summary(
     return refused
 
 
+def stored_summary(store: Store, recording_id: str) -> Summary | None:
+    """The stored summary of a recording (its newest part of each kind), or None."""
+    rows = [(kind, store.artifacts.newest(recording_id, kind)) for kind in SUMMARY_KINDS]
+    stored = [
+        (kind, row, json.loads(row.body))
+        for kind, row in rows
+        if row is not None and row.body is not None
+    ]
+    if not stored:
+        return None
+    items = {
+        str(kind): tuple(SummaryItem(i["text"], tuple(i["evidence"])) for i in body["items"])
+        for kind, _, body in stored
+    }
+    _, first, body = stored[0]
+    return Summary(
+        method=body["method"],
+        policy=body["policy"],
+        summary=items.get(ArtifactKind.SUMMARY, ()),
+        key_topics=items.get(ArtifactKind.KEY_TOPICS, ()),
+        action_items=items.get(ArtifactKind.ACTION_ITEMS, ()),
+        artifacts=tuple((str(kind), row.id) for kind, row, _ in stored),
+        producers=tuple(first.producers),
+    )
+
+
 def load_summary(store: Store, recording_id: str) -> dict[str, dict[str, Any]]:
     """The stored summary parts of a recording, by kind (absent kinds are left out)."""
     out = {}
@@ -264,8 +314,7 @@ def render_summary(store: Store, recording_id: str, fmt: str) -> str:
         "was said.",
         f"recording: {recording_id}  method: {first['method']}  from: {first['derived_from']}",
     ]
-    titles = {"summary": "Summary", "key_topics": "Key topics", "action_items": "Action items"}
-    for kind, title in titles.items():
+    for kind, title in SUMMARY_TITLES.items():
         items = parts.get(kind, {}).get("items", [])
         lines += ["", f"{title}:"] + [
             f"  - {i['text']}  [segments {', '.join(str(e) for e in i['evidence'])}]" for i in items

@@ -91,7 +91,17 @@ def make_recording(
             DataCategory.INFERRED,
             ["test-summary/v1"],
             policy="support",
-            body=json.dumps({"items": [{"text": marker(rid), "evidence": [0]}]}).encode(),
+            body=json.dumps(
+                {
+                    "kind": "summary",
+                    "data_category": "inferred",
+                    "method": "test-summary/v1",
+                    "policy": "support",
+                    "derived_from": red_id,
+                    "items": [{"text": marker(rid), "evidence": [0]}],
+                },
+                sort_keys=True,
+            ).encode(),
             derived_from=red_id,
         ),
     )

@@ -21,6 +21,7 @@ from redactor.summarize import (
     SummaryItem,
     load_summary,
     store_summary,
+    stored_summary,
 )
 from redactor.types import RedactedSegment, RedactedTranscript, TextSpan, Transcript
 from tests.conftest import digits, store_location
@@ -110,6 +111,48 @@ def test_summarize_scanner_skips_flagged_candidates() -> None:
     )
     assert all("Zeb" not in i.text for i in s.summary + s.action_items)
     assert s.summary
+
+
+def test_summarize_stored_summary_reads_back_what_was_stored(memory_store: Store) -> None:
+    """The summary read back is the one stored: same items, the stored parts' artifact ids
+    and producers; a part the re-scan refused is absent (not an empty part)."""
+    make_recording(memory_store, "rec-a")  # with a synthetic summary, which is replaced
+    red_id = next(a.id for a in memory_store.artifacts.of("rec-a", kind="redacted_transcript"))
+    made = Summary(
+        "redactor-summarize/extractive.v1",
+        "support",
+        (SummaryItem("Call [PERSON_1] back about the order.", (0, 2)),),
+        (SummaryItem("order", (0,)),),
+        (SummaryItem("Call Zeb back.", (1,)),),  # FlagEverything refuses it
+    )
+    refused = store_summary(
+        memory_store, "rec-a", made, scanner=FlagEverything(), derived_from=red_id
+    )
+    assert refused == {"action_items": ["PERSON"]}
+    got = stored_summary(memory_store, "rec-a")
+    assert got is not None
+    assert (got.method, got.policy, got.summary, got.key_topics, got.action_items) == (
+        made.method,
+        made.policy,
+        made.summary,
+        made.key_topics,
+        (),
+    )
+    ids = {a.kind: a.id for a in memory_store.artifacts.of("rec-a") if a.kind in SUMMARY_KINDS}
+    assert got.artifacts == (("summary", ids["summary"]), ("key_topics", ids["key_topics"]))
+    assert got.producer == "redactor-summarize/extractive.v1, flag/v1"
+    assert [(kind, items) for kind, _, items in got.stored_parts()] == [
+        ("summary", made.summary),
+        ("key_topics", made.key_topics),
+    ]
+
+
+def test_summarize_stored_summary_is_none_without_one(memory_store: Store) -> None:
+    assert stored_summary(memory_store, "rec-none") is None
+    make_recording(memory_store, "rec-b")
+    got = stored_summary(memory_store, "rec-b")
+    assert got is not None and got.producers == ("test-summary/v1",)
+    assert [kind for kind, _, _ in got.stored_parts()] == ["summary"]
 
 
 @pytest.mark.slow  # runs the real detector or speech model

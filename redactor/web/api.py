@@ -28,7 +28,7 @@ from redactor.store import RecordingRow
 from redactor.web.content import (
     check_ticket,
     redacted_audio,
-    summaries,
+    summary_texts,
     support_transcript,
     visible_recording,
 )
@@ -117,8 +117,8 @@ def get_recording(
         **_rec_json(rec),
         "transcript": red.to_json(rec.id),
         "summaries": [
-            {"label": "inferred", "kind": x.kind, "producer": x.producer, "text": x.text}
-            for x in summaries(store, rec.id)
+            {"label": "inferred", "kind": kind, "producer": producer, "text": text}
+            for kind, _, producer, text in summary_texts(store, rec.id)
         ],
     }
 

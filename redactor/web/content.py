@@ -1,15 +1,13 @@
-"""What the web layer reads from the store: redacted transcripts, summaries, redacted audio.
+"""What the web layer reads from the store: redacted transcripts, redacted audio.
 
 Only redacted or inferred data is read here; the raw transcript is read in exactly one place
-(``api.raw_transcript``, admin only). Summaries are artifacts whose ``data_category`` is
-``inferred``; they are made from the redacted transcript by ``redactor.summarize``.
+(``api.raw_transcript``, admin only). Summaries (inferred data, made from the redacted
+transcript) are read through ``redactor.summarize.stored_summary``, like ``show --summary``.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,40 +15,21 @@ from redactor.errors import InputError, NotFoundError, RedactorError
 from redactor.ingest import validate_id
 from redactor.store import RecordingRow, Store
 from redactor.store.records import ArtifactKind, DataCategory
+from redactor.summarize import stored_summary
 from redactor.types import RedactedTranscript
 
 __all__ = [
     "SUPPORT_POLICY",
-    "Summary",
     "audio_check",
     "check_ticket",
     "redacted_audio",
-    "summaries",
+    "summary_texts",
     "support_transcript",
     "visible_recording",
 ]
 
 SUPPORT_POLICY = "support"
-_TITLES = {"summary": "Summary", "key_topics": "Key topics", "action_items": "Action items"}
 _TICKET_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:#-]{0,63}")
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    """An inferred (generated) summary: made by a model from redacted text, may be wrong."""
-
-    artifact_id: str
-    kind: str
-    producer: str
-    text: str
-
-    @property
-    def title(self) -> str:
-        return _TITLES.get(self.kind, self.kind.replace("_", " ").capitalize())
-
-    @property
-    def items(self) -> list[str]:
-        return [line for line in self.text.split("\n") if line.strip()]
 
 
 def check_ticket(ticket: str | None) -> str:
@@ -85,47 +64,16 @@ def support_transcript(store: Store, recording_id: str) -> RedactedTranscript:
         return store.artifacts.redacted_transcript(recording_id)
 
 
-def _summary_text(body: bytes | None) -> str:
-    if not body:
-        return ""
-    raw = bytes(body).decode("utf-8", errors="replace")
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError:
-        return raw
-    if isinstance(data, dict):
-        for key in ("text", "summary"):
-            if isinstance(data.get(key), str):
-                return str(data[key])
-        for key in ("items", "points", "bullets"):
-            if isinstance(data.get(key), list):
-                return "\n".join(_item_text(x) for x in data[key])
-    return raw if not isinstance(data, str) else data
-
-
-def _item_text(item: Any) -> str:
-    if isinstance(item, dict) and isinstance(item.get("text"), str):
-        return str(item["text"])
-    return str(item)
-
-
-def summaries(store: Store, recording_id: str) -> list[Summary]:
-    """Every inferred artifact with a body (summaries), oldest first."""
-    rows = store.artifacts.of(recording_id, category=DataCategory.INFERRED, with_body=True)
-    out = []
-    for r in rows:
-        text = _summary_text(r.body)
-        if text:
-            out.append(Summary(r.id, r.kind, _producer(r.producer), text))
-    return out
-
-
-def _producer(value: str) -> str:
-    try:
-        names = json.loads(value)
-    except json.JSONDecodeError:
-        return value
-    return ", ".join(str(n) for n in names) if isinstance(names, list) else str(names)
+def summary_texts(store: Store, recording_id: str) -> list[tuple[str, str, str, str]]:
+    """``(kind, artifact id, producer, text)`` of each stored summary part that has items,
+    for the API and the data-subject export (the text: one item a line)."""
+    summary = stored_summary(store, recording_id)
+    if summary is None:
+        return []
+    return [
+        (kind, art, summary.producer, "\n".join(item.text for item in items))
+        for kind, art, items in summary.stored_parts()
+    ]
 
 
 def redacted_audio(store: Store, recording_id: str) -> tuple[Path, str]:

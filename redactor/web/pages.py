@@ -17,12 +17,12 @@ from fastapi.templating import Jinja2Templates
 from redactor.auth import Principal, create_session, end_session, principal_for_token
 from redactor.errors import InputError
 from redactor.formats.export import audio_check_line
+from redactor.summarize import SUMMARY_TITLES, stored_summary
 from redactor.web.api import search_recordings
 from redactor.web.content import (
     audio_check,
     check_ticket,
     has_redacted_audio,
-    summaries,
     support_transcript,
     transcript_view,
     visible_recording,
@@ -154,7 +154,8 @@ def recording(
         ticket=ticket,
         policy=red.policy,
         segments=transcript_view(red),
-        summaries=summaries(store, rec.id),
+        summary=stored_summary(store, rec.id),
+        summary_titles=SUMMARY_TITLES,
         has_audio=has_redacted_audio(store, rec.id),
         audio_check=_check_line(audio_check(store, rec.id)),
     )

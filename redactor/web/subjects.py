@@ -23,7 +23,7 @@ from redactor.errors import NotFoundError
 from redactor.serialize import redacted_from_dict
 from redactor.store import PurgeReceipt, Store
 from redactor.store.records import ArtifactKind
-from redactor.web.content import summaries
+from redactor.web.content import summary_texts
 
 __all__ = [
     "PurgeFn",
@@ -89,13 +89,8 @@ def export_recording(store: Store, recording_id: str) -> dict[str, Any]:
         ],
         "redacted_transcripts": transcripts,
         "summaries": [
-            {
-                "artifact_id": x.artifact_id,
-                "label": "inferred",
-                "producer": x.producer,
-                "text": x.text,
-            }
-            for x in summaries(store, recording_id)
+            {"artifact_id": art, "label": "inferred", "producer": producer, "text": text}
+            for _, art, producer, text in summary_texts(store, recording_id)
         ],
         "detections": [
             {
