@@ -22,6 +22,7 @@ leaks (type, form, voice, the redacted text around it) as Markdown.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import sys
 import tempfile
@@ -114,12 +115,14 @@ def context(call: dict, value: dict, segments: list[tuple[float, float, str]]) -
 def run_ours(calls: list[dict], folder: Path, asr: str, *, audio: bool = True) -> dict[str, Any]:
     from redactor.audio import AudioOptions
     from redactor.audio_check import stored_check
+    from redactor.errors import NotFoundError
     from redactor.executors import LocalPipeline
     from redactor.ingest import decode_audio
     from redactor.policy import load_policy
-    from redactor.store import ArtifactKind, open_store
+    from redactor.store import open_store
     from redactor.transcribe import FasterWhisperTranscriber
     from redactor.types import RecordingMeta
+    from redactor.web.content import redacted_audio
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-spoken-"))
     store = open_store(str(tmp / "redactor.db"))
@@ -150,10 +153,10 @@ def run_ours(calls: list[dict], folder: Path, asr: str, *, audio: bool = True) -
             store.artifacts.redacted_transcript(rid, "support"),
             store.recordings.raw_transcript(rid),
         )
-        files = store.artifacts.of(rid, kind=ArtifactKind.REDACTED_AUDIO)
         heard = ""  # no published audio (withheld, or --text-only) leaks nothing
-        if files:
-            heard = listen.transcribe(decode_audio(store.artifact_root / str(files[0].path))).text
+        with contextlib.suppress(NotFoundError):
+            audio = redacted_audio(store, rid)  # the file is sealed: read it decrypted
+            heard = listen.transcribe(decode_audio(audio.path, data=audio.read())).text
         check = stored_check(store, rid, "support")
         out["calls"][rid] = {
             "redacted": red.text,

@@ -7,21 +7,24 @@ sample rate and channels. In a stereo recording (one speaker per channel) only t
 channel is bleeped, so the other party's simultaneous speech survives.
 
 Lossless formats (FLAC, WAV) go through soundfile, reading integer PCM so that untouched
-samples round-trip exactly; MP3 and OGG (Opus) are encoded with PyAV.
+samples round-trip exactly; MP3 and OGG (Opus) are encoded with PyAV. The encoded file is
+sealed before it reaches the disk (``redactor.audio_file``).
 """
 
 from __future__ import annotations
 
-import hashlib
+import io
 import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
+from redactor.audio_file import FORMAT as SEALED_FORMAT
+from redactor.audio_file import SealedAudio, key_body, write_sealed
 from redactor.errors import InputError
 from redactor.store.records import ArtifactKind, DataCategory, NewArtifact
 from redactor.types import RedactedTranscript, Transcript
@@ -140,27 +143,31 @@ def _expected_s(word: str) -> float:
     return 0.12 + 0.08 * len(word)
 
 
-def read_audio(path: Path) -> tuple[np.ndarray, int]:
+def read_audio(path: Path, *, data: bytes | None = None) -> tuple[np.ndarray, int]:
     """``(samples, rate)``: float32, shape (frames, channels), full scale +/-1.
 
     float32 holds 16-bit PCM exactly (k / 32768) at half the memory of float64: an hour of
-    audio is the decoded samples once, not three times over.
+    audio is the decoded samples once, not three times over. ``data``: the file's content,
+    when it is not readable from ``path`` as it is (a sealed file, decrypted in memory);
+    ``path`` then only names it in errors.
     """
     import soundfile as sf
 
     try:
-        data, rate = sf.read(str(path), dtype="float32", always_2d=True)
-        return data, int(rate)
+        source: Any = str(path) if data is None else io.BytesIO(data)
+        samples, rate = sf.read(source, dtype="float32", always_2d=True)
+        return samples, int(rate)
     except (sf.LibsndfileError, RuntimeError, TypeError):
         pass  # not a soundfile format (m4a, some mp3): PyAV below
-    return _read_av(path)
+    return _read_av(path, data)
 
 
-def _read_av(path: Path) -> tuple[np.ndarray, int]:
+def _read_av(path: Path, data: bytes | None = None) -> tuple[np.ndarray, int]:
     import av
 
     try:
-        with av.open(str(path), metadata_errors="ignore") as container:
+        source: Any = str(path) if data is None else io.BytesIO(data)
+        with av.open(source, metadata_errors="ignore") as container:
             stream = container.streams.audio[0]
             rate = stream.codec_context.sample_rate
             layout = stream.codec_context.layout.name
@@ -216,12 +223,14 @@ def _to_int16(block: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.clip(np.round(block * 32768.0), -32768, 32767).astype(np.int16))
 
 
-def write_audio(samples: np.ndarray, rate: int, path: Path, fmt: str) -> None:
+def write_audio(samples: np.ndarray, rate: int, path: Path | BinaryIO, fmt: str) -> None:
+    """Encode ``samples`` as ``fmt`` into a file or an open binary file (memory)."""
     if fmt in ("flac", "wav"):
         import soundfile as sf
 
+        dest: Any = str(path) if isinstance(path, Path) else path
         with sf.SoundFile(
-            str(path), "w", rate, samples.shape[1], subtype="PCM_16", format=fmt.upper()
+            dest, "w", rate, samples.shape[1], subtype="PCM_16", format=fmt.upper()
         ) as f:
             for start in range(0, len(samples), _BLOCK):  # blockwise: no full-size int copy
                 f.write(_to_int16(samples[start : start + _BLOCK]))
@@ -229,14 +238,15 @@ def write_audio(samples: np.ndarray, rate: int, path: Path, fmt: str) -> None:
     _write_av(samples, rate, path, fmt)
 
 
-def _write_av(samples: np.ndarray, rate: int, path: Path, fmt: str) -> None:
+def _write_av(samples: np.ndarray, rate: int, path: Path | BinaryIO, fmt: str) -> None:
     import av
 
     codec = "libmp3lame" if fmt == "mp3" else "libopus"
     out_rate = rate if fmt == "mp3" or rate in _OPUS_RATES else 48000
     n_ch = samples.shape[1]
     layout = "mono" if n_ch == 1 else "stereo"
-    with av.open(str(path), "w", format="mp3" if fmt == "mp3" else "ogg") as container:
+    dest: Any = str(path) if isinstance(path, Path) else path
+    with av.open(dest, "w", format="mp3" if fmt == "mp3" else "ogg") as container:
         stream: Any = container.add_stream(codec, rate=out_rate, layout=layout)
         frame_len = 4096
         for start in range(0, len(samples), frame_len):
@@ -260,8 +270,9 @@ def write_redacted_audio(
     spec: AudioRedaction,
     fmt: str,
     samples: tuple[np.ndarray, int] | None = None,
-) -> tuple[Path, str]:
-    """Write the redacted copy of ``src``; return its path and sha256.
+) -> SealedAudio:
+    """Write the redacted copy of ``src``, sealed (``redactor.audio_file``); return the file
+    (path, key, sha256 of the sealed bytes).
 
     The name is the recording id, the policy and a random part (never anything from the
     content): a re-run writes a new file and the old one is removed only after the new rows
@@ -269,15 +280,11 @@ def write_redacted_audio(
     """
     data, rate = samples if samples is not None else read_audio(src)
     redacted = apply_redaction(data, rate, intervals, spec, in_place=samples is None)
+    encoded = io.BytesIO()  # in memory: plaintext audio never reaches the disk
+    write_audio(redacted, rate, encoded, fmt)
     dest_dir.mkdir(parents=True, exist_ok=True)
     path = dest_dir / f"{recording_id}.{policy}.{uuid.uuid4().hex[:8]}.redacted.{fmt}"
-    try:
-        write_audio(redacted, rate, path, fmt)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return path, digest
+    return write_sealed(path, encoded.getbuffer().tobytes(), recording_id)
 
 
 def audio_artifacts(
@@ -317,7 +324,7 @@ def audio_artifacts(
                 red: RedactedTranscript = red,
                 spec: AudioRedaction = spec,
                 loaded: tuple[np.ndarray, int] = loaded,
-            ) -> tuple[Path, str]:
+            ) -> SealedAudio:
                 return write_redacted_audio(
                     src,
                     artifact_root / recording_id,
@@ -330,13 +337,13 @@ def audio_artifacts(
                 )
 
             intervals = redaction_intervals(raw, red, channel_of)
-            producer = [red.detector, *red.operators, f"{PRODUCER}+{spec.mode}"]
+            producer = [red.detector, *red.operators, f"{PRODUCER}+{spec.mode}", SEALED_FORMAT]
             published = True
             if spec.check != "off" and transcriber is not None:
                 from redactor.audio_check import PRODUCER as CHECKER
                 from redactor.audio_check import value_words, verify
 
-                path, digest, check = verify(
+                sealed, check = verify(
                     write,
                     intervals,
                     padding_s=spec.padding_s,
@@ -345,7 +352,7 @@ def audio_artifacts(
                 )
                 published = check.passed or spec.check != "require"
                 if not published:
-                    path.unlink(missing_ok=True)
+                    sealed.path.unlink(missing_ok=True)
                     check = replace(check, published=False)
                 producer.append(CHECKER)
                 rows.append(
@@ -358,18 +365,19 @@ def audio_artifacts(
                     )
                 )
             else:
-                path, digest = write(intervals)
+                sealed = write(intervals)
             if not published:
                 continue
-            written.append(path)
+            written.append(sealed.path)
             rows.append(
                 NewArtifact(
                     ArtifactKind.REDACTED_AUDIO,
                     DataCategory.REDACTED,
                     producer,
                     policy=red.policy,
-                    path=path.relative_to(artifact_root).as_posix(),
-                    sha256=digest,
+                    path=sealed.path.relative_to(artifact_root).as_posix(),
+                    sha256=sealed.sha256,
+                    body=key_body(sealed.key) if sealed.key is not None else None,
                 )
             )
     except BaseException:

@@ -25,12 +25,12 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from redactor.audio import Interval
+from redactor.audio_file import SealedAudio
 from redactor.ingest import SAMPLE_RATE, DecodedAudio, decode_audio
 from redactor.residue import digit_runs, digit_stream
 from redactor.store import ArtifactKind, Store
@@ -250,45 +250,43 @@ def widen(intervals: Sequence[Interval], leaks: Sequence[Leak], padding_s: float
 
 
 def verify(
-    write: Callable[[Sequence[Interval]], tuple[Path, str]],
+    write: Callable[[Sequence[Interval]], SealedAudio],
     intervals: Sequence[Interval],
     *,
     padding_s: float,
     transcriber: Transcriber,
     words_of_values: frozenset[str],
     max_rounds: int = MAX_ROUNDS,
-) -> tuple[Path, str, AudioCheck]:
+) -> tuple[SealedAudio, AudioCheck]:
     """Write the redacted audio, listen, widen and rewrite until nothing leaks (or give up).
 
-    ``write(intervals)`` writes one redacted file and returns its path and sha256. Returns
-    the last file written (the caller decides whether to publish it) and the check.
+    ``write(intervals)`` writes one redacted (sealed) file. What is heard is that file, read
+    back and decrypted: the check covers the bytes that are stored. Returns the last file
+    written (the caller decides whether to publish it) and the check.
     """
     current = list(intervals)
-    path, digest = write(current)
-    return _rounds(
-        write, current, path, digest, padding_s, transcriber, words_of_values, max_rounds
-    )
+    written = write(current)
+    return _rounds(write, current, written, padding_s, transcriber, words_of_values, max_rounds)
 
 
 def _rounds(
-    write: Callable[[Sequence[Interval]], tuple[Path, str]],
+    write: Callable[[Sequence[Interval]], SealedAudio],
     current: list[Interval],
-    path: Path,
-    digest: str,
+    written: SealedAudio,
     padding_s: float,
     transcriber: Transcriber,
     words_of_values: frozenset[str],
     max_rounds: int,
-) -> tuple[Path, str, AudioCheck]:
+) -> tuple[SealedAudio, AudioCheck]:
     checks = widenings = 0
     heard = 0.0
     todo = current
     while todo:
         try:
-            audio = decode_audio(path)
+            audio = decode_audio(written.path, data=written.read())
             leaks, secs = find_leaks(audio, todo, padding_s, transcriber, words_of_values)
         except BaseException:
-            path.unlink(missing_ok=True)  # nobody else knows this file yet
+            written.path.unlink(missing_ok=True)  # nobody else knows this file yet
             raise
         checks += 1
         heard += secs
@@ -296,11 +294,11 @@ def _rounds(
             break
         if widenings >= max_rounds:
             why = f"still audible after {widenings} widenings ({len(leaks)} stretches)"
-            return path, digest, AudioCheck(False, checks, widenings, heard, reason=why)
+            return written, AudioCheck(False, checks, widenings, heard, reason=why)
         before = set(current)
         current = widen(current, leaks, padding_s)
         todo = [iv for iv in current if iv not in before]
         widenings += 1
-        path.unlink(missing_ok=True)
-        path, digest = write(current)
-    return path, digest, AudioCheck(True, checks, widenings, heard)
+        written.path.unlink(missing_ok=True)
+        written = write(current)
+    return written, AudioCheck(True, checks, widenings, heard)

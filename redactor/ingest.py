@@ -8,11 +8,13 @@ JSON sidecar ``<file>.meta.json`` (or ``<stem>.meta.json``) next to the file.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -220,22 +222,31 @@ def source_file(path: Path, base: RecordingMeta) -> SourceFile:
     return SourceFile(path=path, kind=kind, sha256=file_sha256(path), meta=meta)
 
 
-def decode_audio(path: Path, *, split_stereo: bool = True) -> DecodedAudio:
-    """Decode with PyAV (through faster-whisper) to 16 kHz; stereo gives two channels."""
+def decode_audio(
+    path: Path, *, split_stereo: bool = True, data: bytes | None = None
+) -> DecodedAudio:
+    """Decode with PyAV (through faster-whisper) to 16 kHz; stereo gives two channels.
+
+    ``data``: the file's content when it is not readable from ``path`` as it is (a sealed
+    redacted audio file, decrypted in memory); ``path`` then only names it in errors.
+    """
     import av
     from faster_whisper.audio import decode_audio as fw_decode
 
+    def source() -> Any:  # a fresh reader each time: decoding consumes it
+        return str(path) if data is None else io.BytesIO(data)
+
     try:
-        with av.open(str(path), metadata_errors="ignore") as container:
+        with av.open(source(), metadata_errors="ignore") as container:
             streams = container.streams.audio
             if not streams:
                 raise InputError(f"{path}: no audio stream")
             channels = streams[0].codec_context.channels or 1
         if split_stereo and channels >= 2:
-            left, right = fw_decode(str(path), sampling_rate=SAMPLE_RATE, split_stereo=True)
+            left, right = fw_decode(source(), sampling_rate=SAMPLE_RATE, split_stereo=True)
             decoded: tuple[np.ndarray, ...] = (left, right)
         else:
-            decoded = (fw_decode(str(path), sampling_rate=SAMPLE_RATE),)
+            decoded = (fw_decode(source(), sampling_rate=SAMPLE_RATE),)
     except InputError:
         raise
     except (av.error.FFmpegError, ValueError, IndexError, OSError) as exc:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import update
 
+from redactor.audio_file import key_body, write_sealed
 from redactor.store import ArtifactKind, DataCategory, NewArtifact, ProcessedRecording, Store
 from redactor.store import schema as s
 from redactor.types import (
@@ -41,7 +42,10 @@ def make_recording(
     host: str = "acme",
     export_dir: Path | None = None,
     created_at: datetime | None = None,
+    plain_audio: bool = False,
 ) -> None:
+    """``plain_audio``: write the redacted audio file as stores did before audio was sealed
+    (no key in its row), to test that old stores keep working."""
     text = f"my name is {SECRET} {marker(rid)}"
     words = []
     pos = 0
@@ -59,7 +63,14 @@ def make_recording(
     folder = st.recording_dir(rid)
     folder.mkdir(parents=True, exist_ok=True)
     audio = folder / f"{rid}.support.redacted.wav"
-    audio.write_bytes(b"RIFF" + marker(rid).encode())
+    payload = b"RIFF" + marker(rid).encode()
+    if plain_audio:
+        audio.write_bytes(payload)
+        file_key, digest = None, hashlib.sha256(payload).hexdigest()
+    else:
+        audio.unlink(missing_ok=True)  # a fixed name: a second call writes it anew
+        sealed = write_sealed(audio, payload, rid)
+        file_key, digest = key_body(sealed.key or b""), sealed.sha256
     st.recordings.save(
         ProcessedRecording(
             recording_id=rid,
@@ -78,7 +89,8 @@ def make_recording(
                     ["test-audio/v1"],
                     policy="support",
                     path=audio.relative_to(st.artifact_root).as_posix(),
-                    sha256=hashlib.sha256(audio.read_bytes()).hexdigest(),
+                    sha256=digest,
+                    body=file_key,
                 )
             ],
         )

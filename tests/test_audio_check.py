@@ -17,6 +17,7 @@ from redactor.audio import (
     write_redacted_audio,
 )
 from redactor.audio_check import Leak, verify, widen
+from redactor.audio_file import SealedAudio
 from redactor.ingest import DecodedAudio, decode_audio
 from redactor.policy import parse_policy
 from redactor.residue import digit_stream
@@ -61,27 +62,28 @@ def test_audio_check_widens_a_too_narrow_bleep_then_passes(
     spec = AudioRedaction(padding_s=0.0)
     written: list[Path] = []
 
-    def write(ivs: Sequence[Interval]) -> tuple[Path, str]:
+    def write(ivs: Sequence[Interval]) -> SealedAudio:
         out = write_redacted_audio(
             SSN_CALL, tmp_path, recording_id="t", policy="support", intervals=ivs, spec=spec,
             fmt="flac",
         )  # fmt: skip
-        written.append(out[0])
+        written.append(out.path)
         return out
 
-    first, _ = write(narrow)  # the premise: this bleep lets digits through
-    heard_first = transcriber.transcribe(decode_audio(first)).text
+    first = write(narrow)  # the premise: this bleep lets digits through
+    heard_first = transcriber.transcribe(decode_audio(first.path, data=first.read())).text
     assert len(digit_stream(heard_first)) >= 4
-    first.unlink()
+    first.path.unlink()
     written.clear()
-    path, _, check = verify(
+    sealed, check = verify(
         write, narrow, padding_s=0.0, transcriber=transcriber, words_of_values=frozenset()
     )
+    path = sealed.path
     assert check.widenings >= 1, check
     assert check.passed, check
     assert check.checks == check.widenings + 1
     assert [p for p in written if p.exists()] == [path], "earlier rounds' files are removed"
-    heard = transcriber.transcribe(decode_audio(path)).text
+    heard = transcriber.transcribe(decode_audio(path, data=sealed.read())).text
     assert not digit_stream(heard), "no digit of the SSN is audible any more"
 
 

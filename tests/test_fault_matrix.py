@@ -22,6 +22,7 @@ import sqlalchemy
 from fastapi.testclient import TestClient
 
 from redactor.auth import create_token, set_webhook_secret
+from redactor.crypto import is_sealed_file
 from redactor.dataset import export_dataset, exports
 from redactor.dataset.rows import conversation_id
 from redactor.detect import Detector
@@ -32,6 +33,7 @@ from redactor.summarize import load_summary
 from redactor.transcribe import FasterWhisperTranscriber
 from redactor.types import RecordingMeta, Transcript
 from redactor.web import create_app
+from redactor.web.content import redacted_audio
 from tests.conftest import FIXTURES
 from tests.export_support import make_conversation
 from tests.killpoints import Op, kill_at, trace
@@ -178,6 +180,10 @@ def test_fault_matrix_process(fresh: Factory, replay: Replay, detector: Detector
             for f in st.recording_dir(rid).rglob("*"):
                 if f.is_file() and f.resolve() not in {p.resolve() for p in named}:
                     problems.append(f"{rid}: unregistered file {f.name}")
+                if f.is_file() and not is_sealed_file(f.read_bytes()[:16]):
+                    problems.append(f"{rid}: plaintext file {f.name} (audio must be sealed)")
+            if path.suffix == ".wav" and not redacted_audio(st, rid).read().startswith(b"fLaC"):
+                problems.append(f"{rid}: the redacted audio does not decrypt to FLAC")
         return problems
 
     run_matrix(fresh, lambda case: None, command, check)

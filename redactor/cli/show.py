@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
 import json
-import shutil
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -78,15 +78,22 @@ def _write_audio(st: Store, recording_id: str, out: Path) -> None:
     from redactor.web.content import redacted_audio
 
     st.recordings.get(recording_id)  # NotFound for an unknown id
-    src, _ = redacted_audio(st, recording_id)
+    audio = redacted_audio(st, recording_id)
+    chunks = audio.chunks()
+    first = next(chunks, b"")  # a file that does not decrypt fails here, before any write
     tmp = out.with_name(f".{out.name}.partial")
     try:
-        shutil.copyfile(src, tmp)
+        with tmp.open("wb") as fh:
+            for block in itertools.chain([first], chunks):
+                fh.write(block)
         tmp.replace(out)  # whole or nothing: OUT is never half written
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise InputError(f"{out}: cannot write ({exc.strerror})", path=out) from None
-    typer.echo(f"{out}\t{src.suffix.lstrip('.')}\t{out.stat().st_size} bytes")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    typer.echo(f"{out}\t{audio.path.suffix.lstrip('.')}\t{out.stat().st_size} bytes")
 
 
 @app.command("list")

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from redactor.audio_file import SealedAudio, key_from_body
 from redactor.errors import InputError, NotFoundError, RedactorError
 from redactor.ingest import validate_id
 from redactor.store import RecordingRow, Store
@@ -76,11 +77,12 @@ def summary_texts(store: Store, recording_id: str) -> list[tuple[str, str, str, 
     ]
 
 
-def redacted_audio(store: Store, recording_id: str) -> tuple[Path, str]:
-    """The redacted audio file and its media type; the path never leaves ``artifact_root``."""
+def redacted_audio(store: Store, recording_id: str) -> SealedAudio:
+    """The redacted audio file (support policy) and its key; the path never leaves
+    ``artifact_root``. Read it through ``SealedAudio.chunks``: the file on disk is sealed."""
     rows = [
         a
-        for a in store.artifacts.of(recording_id, kind=ArtifactKind.REDACTED_AUDIO)
+        for a in store.artifacts.of(recording_id, kind=ArtifactKind.REDACTED_AUDIO, with_body=True)
         if a.data_category == DataCategory.REDACTED and a.path is not None
     ]
     check = audio_check(store, recording_id)
@@ -96,17 +98,7 @@ def redacted_audio(store: Store, recording_id: str) -> tuple[Path, str]:
         raise NotFoundError(f"recording {recording_id}: no redacted audio") from None
     if rel.is_absolute() or root not in full.parents or not full.is_file():
         raise NotFoundError(f"recording {recording_id}: no redacted audio")
-    return full, _MEDIA_TYPES.get(full.suffix.lower(), "application/octet-stream")
-
-
-_MEDIA_TYPES = {
-    ".flac": "audio/flac",
-    ".wav": "audio/wav",
-    ".mp3": "audio/mpeg",
-    ".ogg": "audio/ogg",
-    ".opus": "audio/ogg",
-    ".m4a": "audio/mp4",
-}
+    return SealedAudio(full, recording_id, key_from_body(row.body), row.sha256)
 
 
 def audio_check(store: Store, recording_id: str) -> dict[str, Any] | None:
