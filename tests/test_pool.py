@@ -6,6 +6,7 @@ import os
 import shutil
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from redactor.executors import pool as pool_mod
 from redactor.executors.pool import run_pool, threads_per_worker
 from redactor.ingest import DecodedAudio
 from redactor.runs import RunConfig, RunOverrides, build_run
-from redactor.store import open_store
+from redactor.store import Store, open_store
 from redactor.types import RecordingMeta, Span, Transcript
 from tests.conftest import FIXTURES, digits
 
@@ -207,6 +208,30 @@ def test_pool_file_stored_before_the_pool_broke_is_done_not_skipped(
     }
     assert by_name["a_phone.wav"].duration_s > 0  # counted in the audio hours
     assert len(open_store(db).recordings.all()) == 1
+
+
+def test_pool_retry_reports_done_only_for_what_this_batch_stored(
+    memory_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker-side rule, without a pool: a retry that finds its file already stored says
+    ``done`` when the recording was stored since the batch began (the lost attempt did it),
+    and ``skipped`` when it was there before."""
+    from tests.fakes import FakeTranscriber, QuietDetector
+
+    pipeline = LocalPipeline(
+        store=memory_store, transcriber=FakeTranscriber(), detector=QuietDetector()
+    )
+    monkeypatch.setattr(pool_mod, "_WORKER", pipeline)
+    path, meta = FIXTURES / "short_phone.wav", RecordingMeta(host="acme")
+    before = datetime.now(UTC)
+    first = pool_mod._work(path, meta, False, False, None)
+    after = datetime.now(UTC)
+    assert first.status == ProcessStatus.DONE
+    assert pool_mod._work(path, meta, False, False, None).status == ProcessStatus.SKIPPED
+    assert pool_mod._work(path, meta, False, False, after).status == ProcessStatus.SKIPPED
+    retried = pool_mod._work(path, meta, False, False, before)
+    assert (retried.status, retried.recording_id) == (ProcessStatus.DONE, first.recording_id)
+    assert retried.duration_s == first.duration_s > 0  # counted in the batch's audio hours
 
 
 @pytest.mark.parametrize(
