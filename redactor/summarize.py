@@ -87,21 +87,21 @@ class Summary:
     summary: tuple[SummaryItem, ...]
     key_topics: tuple[SummaryItem, ...]
     action_items: tuple[SummaryItem, ...]
-    artifacts: tuple[tuple[str, str], ...] = ()  # (kind, artifact id) of each stored part
+    artifacts: tuple[tuple[ArtifactKind, str], ...] = ()  # (kind, artifact id), stored parts
     producers: tuple[str, ...] = ()  # as stored: the method, then the re-scanning detector
 
-    def parts(self) -> dict[str, tuple[SummaryItem, ...]]:
+    def parts(self) -> dict[ArtifactKind, tuple[SummaryItem, ...]]:
         return {
-            "summary": self.summary,
-            "key_topics": self.key_topics,
-            "action_items": self.action_items,
+            ArtifactKind.SUMMARY: self.summary,
+            ArtifactKind.KEY_TOPICS: self.key_topics,
+            ArtifactKind.ACTION_ITEMS: self.action_items,
         }
 
     @property
     def producer(self) -> str:
         return ", ".join(self.producers)
 
-    def stored_parts(self) -> list[tuple[str, str, tuple[SummaryItem, ...]]]:
+    def stored_parts(self) -> list[tuple[ArtifactKind, str, tuple[SummaryItem, ...]]]:
         """``(kind, artifact id, items)`` of each stored part that has items, in kind order."""
         parts = self.parts()
         return [(kind, art, parts[kind]) for kind, art in self.artifacts if parts[kind]]
@@ -248,7 +248,7 @@ def stored_summary(store: Store, recording_id: str) -> Summary | None:
     if not stored:
         return None
     items = {
-        str(kind): tuple(SummaryItem(i["text"], tuple(i["evidence"])) for i in body["items"])
+        kind: tuple(SummaryItem(i["text"], tuple(i["evidence"])) for i in body["items"])
         for kind, _, body in stored
     }
     _, first, body = stored[0]
@@ -258,7 +258,7 @@ def stored_summary(store: Store, recording_id: str) -> Summary | None:
         summary=items.get(ArtifactKind.SUMMARY, ()),
         key_topics=items.get(ArtifactKind.KEY_TOPICS, ()),
         action_items=items.get(ArtifactKind.ACTION_ITEMS, ()),
-        artifacts=tuple((str(kind), row.id) for kind, row, _ in stored),
+        artifacts=tuple((kind, row.id) for kind, row, _ in stored),
         producers=tuple(first.producers),
     )
 
