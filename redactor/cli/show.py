@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+import pwd
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -50,13 +52,17 @@ def show(
             dir_okay=False,
         ),
     ] = None,
+    ticket: Annotated[
+        str | None,
+        typer.Option(help="Ticket or case for the audit row of --audio (as in the viewer)."),
+    ] = None,
 ) -> None:
     """Print the redacted transcript of a recording (never the raw one), or its summary, or
-    write its redacted audio."""
+    write its redacted audio (audited, as cli:<account>)."""
     validate_id(recording_id)
     st = open_store(store)
     if audio is not None:
-        _write_audio(st, recording_id, audio)
+        _write_audio(st, recording_id, audio, ticket)
         return
     if summary:
         from redactor.summarize import render_summary
@@ -74,13 +80,28 @@ def show(
     typer.echo(render(redacted, recording_id, fmt.value, audio_check=check), nl=False)
 
 
-def _write_audio(st: Store, recording_id: str, out: Path) -> None:
-    from redactor.web.content import redacted_audio
+def cli_actor() -> str:
+    """Who runs this command: ``cli:<OS account>`` (the CLI has no token; whoever may open
+    the store runs it as an account of this machine)."""
+    try:
+        return f"cli:{pwd.getpwuid(os.getuid()).pw_name}"
+    except KeyError:  # an account with no passwd entry (a container's bare uid)
+        return f"cli:uid-{os.getuid()}"
 
+
+def _write_audio(st: Store, recording_id: str, out: Path, ticket: str | None) -> None:
+    from redactor.web.content import check_ticket, redacted_audio
+
+    if ticket is not None:
+        check_ticket(ticket)
     st.recordings.get(recording_id)  # NotFound for an unknown id
     audio = redacted_audio(st, recording_id)
     chunks = audio.chunks()
     first = next(chunks, b"")  # a file that does not decrypt fails here, before any write
+    # Audited before the file is written: no copy of the audio leaves the store unrecorded.
+    st.audit.record(
+        actor=cli_actor(), action="write_redacted_audio", recording_id=recording_id, ticket=ticket
+    )
     tmp = out.with_name(f".{out.name}.partial")
     try:
         with tmp.open("wb") as fh:

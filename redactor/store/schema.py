@@ -14,7 +14,8 @@ What is where:
 - ``audit_log``: who did what to which recording, and why (ticket).
 - ``tombstones``: purged recordings; their ids and source hashes cannot come back.
 - ``access_grants`` / ``access_grant_uses``: a host's break-glass grants and every use.
-- ``login_failures``: failed logins per client, for throttling (the audit log keeps each).
+- ``login_failures``: failed token authentications (login form, bearer header) per client
+  address and per token id attempted, for throttling (the audit log keeps each).
 """
 
 from __future__ import annotations
@@ -456,6 +457,8 @@ login_failures = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("client", String(64), nullable=False, index=True),
     Column("at", DateTime(timezone=True), nullable=False, index=True),
+    # The id part of the token tried (``rdk_<id>_...``: not secret), when it had one.
+    Column("token_id", String(32), nullable=True, index=True),
 )
 
 
@@ -463,6 +466,13 @@ def _m7_access(conn: Connection) -> None:
     from redactor.store.access_migration import migrate_access
 
     migrate_access(conn, tables=[access_grants, access_grant_uses, login_failures])
+
+
+def _m8_login_failures_token(conn: Connection) -> None:
+    """Failures per token id attempted; ``_m7`` of a new store already made the column."""
+    if "token_id" not in {c["name"] for c in inspect(conn).get_columns("login_failures")}:
+        conn.execute(text("ALTER TABLE login_failures ADD COLUMN token_id VARCHAR(32)"))
+        conn.execute(text("CREATE INDEX ix_login_failures_token_id ON login_failures (token_id)"))
 
 
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
@@ -473,4 +483,5 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("durability", _m_durability),
     ("recording_language", _m6_recording_language),
     ("access_grants_expiry_redacted_speakers", _m7_access),
+    ("login_failures_token", _m8_login_failures_token),
 ]

@@ -14,6 +14,7 @@ from fastapi import Depends, HTTPException, Request
 
 from redactor.auth import Principal, principal_for_session, principal_for_token
 from redactor.store import Store
+from redactor.web.throttle import Attempt
 
 __all__ = ["SESSION_COOKIE", "check_origin", "current", "optional_principal", "require", "store_of"]
 
@@ -31,19 +32,43 @@ def store_of(request: Request) -> Store:
 
 
 def optional_principal(request: Request) -> Principal | None:
+    """The caller of this request, worked out once (an error page asks again: the failed
+    bearer token it answers for must not count twice)."""
+    done: tuple[Principal | None] | None = getattr(request.state, "principal", None)
+    if done is None:
+        request.state.principal = (None,)  # a 429 raised below leaves "nobody"
+        request.state.principal = done = (_principal(request),)
+    return done[0]
+
+
+def _principal(request: Request) -> Principal | None:
     store = store_of(request)
     header = request.headers.get("authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token:
+        if scheme.lower() != "bearer":
             return None
-        return principal_for_token(store, token.strip())
+        return _bearer(store, Attempt.of(request, token.strip(), "bearer"), token.strip())
     sid = request.cookies.get(SESSION_COOKIE)
     if not sid:
         return None
     principal = principal_for_session(store, sid)
     if principal is not None:
         check_origin(request)
+    return principal
+
+
+def _bearer(store: Store, attempt: Attempt, token: str) -> Principal | None:
+    """A bearer token's principal. A wrong token is a failed authentication, throttled and
+    audited like a failed login (``redactor.web.throttle``); a throttled one is not even
+    looked up: 429."""
+    if attempt.throttled(store):
+        raise HTTPException(
+            429, "too many failed authentications", {"Retry-After": attempt.retry_after}
+        )
+    principal = principal_for_token(store, token) if token else None
+    if principal is None:
+        attempt.failed(store)
     return principal
 
 

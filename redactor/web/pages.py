@@ -6,7 +6,7 @@ redacted transcript, and that view is written to the audit log.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,6 +28,7 @@ from redactor.web.content import (
     visible_recording,
 )
 from redactor.web.deps import SESSION_COOKIE, check_origin, current, require, store_of
+from redactor.web.throttle import Attempt
 
 __all__ = ["router", "templates"]
 
@@ -49,34 +50,29 @@ def login_form(request: Request) -> HTMLResponse:
     return render(request, "login.html", principal=None, error=None)
 
 
-# Failed logins from one client address within the window, after which it must wait.
-LOGIN_WINDOW = timedelta(minutes=15)
-LOGIN_MAX_FAILURES = 5
-
-
 @router.post("/login", response_model=None)
 def login(request: Request, token: Annotated[str, Form(max_length=200)]) -> Response:
-    """Log in with a token. Each failure is audited; after 5 failures from one client address
-    in 15 minutes every attempt (right or wrong) from it gets 429 until the window passes."""
+    """Log in with a token. Each failure is audited; after 5 failures from one client address,
+    or against one token id, in 15 minutes every attempt (right or wrong) from that address or
+    on that token gets 429 until the window passes (``redactor.web.throttle``)."""
     check_origin(request)
     store = store_of(request)
-    client = (request.client.host if request.client else "unknown")[:64]
-    if store.logins.failures(client, LOGIN_WINDOW) >= LOGIN_MAX_FAILURES:
-        store.logins.record_failure(client, window=LOGIN_WINDOW, throttled=True)
+    attempt = Attempt.of(request, token.strip(), "login")
+    if attempt.throttled(store):
         response = render(
             request,
             "login.html",
             429,
             principal=None,
-            error="Too many failed logins from here; try again in 15 minutes.",
+            error="Too many failed logins; try again in 15 minutes.",
         )
-        response.headers["Retry-After"] = str(int(LOGIN_WINDOW.total_seconds()))
+        response.headers["Retry-After"] = attempt.retry_after
         return response
     principal = principal_for_token(store, token.strip())
     if principal is None:
-        store.logins.record_failure(client, window=LOGIN_WINDOW, throttled=False)
+        attempt.failed(store)
         return render(request, "login.html", 401, principal=None, error="That token is not valid.")
-    store.logins.clear(client)
+    attempt.succeeded(store)
     sid = create_session(store, principal)
     store.audit.record(actor=principal.actor, action="login")
     resp = RedirectResponse("/", status_code=303)
