@@ -29,6 +29,7 @@ from redactor.crypto import (
     is_sealed_file,
     new_key,
     open_file,
+    open_file_range,
     seal_file,
     sealed_file_size,
 )
@@ -114,6 +115,24 @@ class SealedAudio:
 
     def read(self) -> bytes:
         return b"".join(self.chunks())
+
+    def byte_range(self, start: int, stop: int) -> Iterator[bytes]:
+        """Decoded bytes ``[start, stop)`` (``0 <= start < stop <= size``), reading and
+        decrypting only the chunks that hold them."""
+        try:
+            with self.path.open("rb") as fh:
+                if self.key is None:
+                    fh.seek(start)
+                    yield fh.read(stop - start)
+                    return
+                sealed = self.path.stat().st_size
+                yield from open_file_range(
+                    self.key, fh, _aad(self.recording_id), sealed, start, stop
+                )
+        except (InvalidTag, ValueError):
+            raise StoreError(
+                f"recording {self.recording_id}: redacted audio file fails its integrity check"
+            ) from None
 
     def as_file(self) -> io.BytesIO:
         """The decoded file as an in-memory binary file (for decoders that take one)."""

@@ -29,6 +29,7 @@ __all__ = [
     "is_sealed_file",
     "new_key",
     "open_file",
+    "open_file_range",
     "seal",
     "seal_file",
     "sealed_file_size",
@@ -115,6 +116,25 @@ def open_file(key: bytes, fh: BinaryIO, aad: bytes) -> Iterator[bytes]:
         if last:
             return
         block, i = ahead, i + 1
+
+
+def open_file_range(
+    key: bytes, fh: BinaryIO, aad: bytes, sealed_size: int, start: int, stop: int
+) -> Iterator[bytes]:
+    """Plaintext bytes ``[start, stop)`` of a sealed file of ``sealed_size`` bytes, decrypting
+    only the chunks that hold them (a player seeking). The chunk count comes from the size, so
+    a file cut short at a chunk boundary fails its last chunk's tag as ``open_file`` does."""
+    header = fh.read(_HEADER.size)
+    if len(header) != _HEADER.size or not is_sealed_file(header):
+        raise ValueError("not a sealed file")
+    _, chunk = _HEADER.unpack(header)
+    aead, bound, size = AESGCM(key), header + aad, chunk + _TAG
+    n = max(1, -(-(sealed_size - _HEADER.size) // size))
+    first, last = start // chunk, (stop - 1) // chunk
+    for i in range(first, min(last, n - 1) + 1):
+        fh.seek(_HEADER.size + i * size)
+        plain = aead.decrypt(_chunk_nonce(i, i == n - 1), fh.read(size), bound)
+        yield plain[max(0, start - i * chunk) : stop - i * chunk]
 
 
 def sealed_file_size(sealed_size: int) -> int:

@@ -8,6 +8,7 @@ Support tokens read redacted data only, and only with a ticket; every read is au
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -133,16 +134,45 @@ def get_audio(
     if p.role == "support" or ticket is not None:
         check_ticket(ticket)
     audio = redacted_audio(store, rec.id)
-    chunks = audio.chunks()
+    size = audio.size
+    span = _byte_range(request.headers.get("range"), size)
+    start, stop = span or (0, size)
+    chunks = audio.byte_range(start, stop) if span else audio.chunks()
     first = next(chunks, b"")  # a file that does not decrypt fails here, before the headers
     store.audit.record(
         actor=p.actor, action="play_redacted_audio", recording_id=rec.id, ticket=ticket
     )
+    headers = {"content-length": str(stop - start), "accept-ranges": "bytes"}
+    if span:
+        headers["content-range"] = f"bytes {start}-{stop - 1}/{size}"
     return StreamingResponse(
         itertools.chain([first], chunks),
+        status_code=206 if span else 200,
         media_type=audio.media_type,
-        headers={"content-length": str(audio.size)},
+        headers=headers,
     )
+
+
+_RANGE = re.compile(r"bytes=(\d{0,18})-(\d{0,18})")
+
+
+def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """``[start, stop)`` of a single-range ``Range`` header (how a player seeks); None for
+    none, or for a form we do not serve (several ranges: the whole file, as RFC 9110 allows).
+    An unsatisfiable range is a 416."""
+    m = _RANGE.fullmatch(header.strip()) if header else None
+    if m is None or m.group(1) == m.group(2) == "":
+        return None
+    if m.group(1) == "":  # the last N bytes
+        start, stop = max(0, size - int(m.group(2))), size
+    else:
+        start = int(m.group(1))
+        if m.group(2) and int(m.group(2)) < start:
+            return None  # not a valid range: ignored, the whole file
+        stop = min(size, int(m.group(2)) + 1) if m.group(2) else size
+    if start >= stop:
+        raise HTTPException(416, "range not satisfiable", {"Content-Range": f"bytes */{size}"})
+    return start, stop
 
 
 @router.delete("/recordings/{recording_id}")
