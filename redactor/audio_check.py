@@ -4,8 +4,8 @@ Word timestamps are approximate, so a bleep over a value's words can miss a digi
 edge, and a value the text redaction caught may sit next to digits it did not. After the
 redacted audio is written, the same speech model transcribes it again, but only around the
 redacted intervals (``WINDOW_S`` on each side of every padded interval, plus ``TONE_S`` of
-the tone at each edge; the windows of a channel are glued into one short track with silence
-between, so Whisper runs once per channel, not once per interval). Still audible is:
+the tone at each edge; the windows of all channels are glued into one short track with
+silence between, so Whisper runs once per check, not once per interval or channel). Still audible is:
 
 - a run of ``MIN_DIGITS`` or more digits, after reading spoken digits back into digits
   (``redactor.residue``: "six four six", "oh", "double five", homophones next to digits), or
@@ -27,11 +27,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
-
 from redactor.audio import Interval
 from redactor.audio_file import SealedAudio
 from redactor.ingest import SAMPLE_RATE, DecodedAudio, decode_audio
+from redactor.relisten import GAP_S, glue, place
 from redactor.residue import digit_runs, digit_stream
 from redactor.store import ArtifactKind, Store
 from redactor.transcribe import Transcriber
@@ -50,7 +49,6 @@ __all__ = [
 PRODUCER = "audio-check.v1"
 WINDOW_S = 1.5  # context heard on each side of a bleep
 TONE_S = 0.3  # of the bleep itself, at each edge
-GAP_S = 0.5  # silence between glued windows
 MIN_DIGITS = 4
 EDGE_S = 0.4  # any digit heard this close to a bleep is the rest of the value
 MARGIN_S = 0.2  # added around a leaked stretch (word times are approximate)
@@ -178,53 +176,47 @@ def find_leaks(
     transcriber: Transcriber,
     words_of_values: frozenset[str],
 ) -> tuple[list[Leak], float]:
-    """Leaks heard around ``intervals`` in the redacted ``audio``, and the seconds heard."""
-    leaks: list[Leak] = []
-    heard = 0.0
+    """Leaks heard around ``intervals`` in the redacted ``audio``, and the seconds heard.
+
+    The windows of every channel are glued into one track (``redactor.relisten``), so Whisper
+    runs once per check whatever the number of channels and bleeps."""
     n_ch = len(audio.channels)
+    stretches = []
     for ch, samples in enumerate(audio.channels):
         duration = len(samples) / SAMPLE_RATE
-        wins = _merge(
+        for a, b in _merge(
             (max(0.0, a), min(duration, b))
             for iv in intervals
             if _on(iv, ch, n_ch)
             for a, b in _edges(iv.start_s - padding_s, iv.end_s + padding_s)
-        )
-        if not wins:
-            continue
-        gap = np.zeros(int(GAP_S * SAMPLE_RATE), np.float32)
-        pieces, where, pos = [], [], 0.0
-        for a, b in wins:
-            piece = samples[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)]
-            pieces += [piece, gap]
-            where.append((pos, pos + len(piece) / SAMPLE_RATE, a))
-            pos += (len(piece) + len(gap)) / SAMPLE_RATE
-            heard += b - a
-        track = np.concatenate(pieces).astype(np.float32)
-        transcript = transcriber.transcribe(DecodedAudio(channels=(track,)), ["check"])
-        per_window: list[list[tuple[str, float, float]]] = [[] for _ in wins]
-        for seg in transcript.segments:
-            for w in seg.words:
-                mid = (w.start_s + w.end_s) / 2
-                for k, (lo, hi, src) in enumerate(where):
-                    if lo <= mid <= hi:
-                        per_window[k].append((w.text, w.start_s - lo + src, w.end_s - lo + src))
+        ):
+            stretches.append((ch, samples, a, b))
+    if not stretches:
+        return [], 0.0
+    track, pieces = glue(stretches)
+    transcript = transcriber.transcribe(DecodedAudio(channels=(track,)), ["check"])
+    heard = place(
+        ((w.text, w.start_s, w.end_s, w.probability) for s in transcript.segments for w in s.words),
+        pieces,
+    )
+    leaks: list[Leak] = []
+    for piece, words in zip(pieces, heard, strict=True):
+        ch = piece.channel
         channel = ch if n_ch > 1 else None
         edges = [
             (iv.start_s - padding_s - EDGE_S, iv.end_s + padding_s + EDGE_S)
             for iv in intervals
             if _on(iv, ch, n_ch)
         ]
-        for words in per_window:
-            for run in digit_runs([w for w, _, _ in words]):
-                a, b = words[run.first][1], words[run.last][2]
-                # a long run anywhere, or any digit at a bleep's edge (what the bleep missed)
-                if len(run.digits) >= MIN_DIGITS or any(a < hi and b > lo for lo, hi in edges):
-                    leaks.append(Leak(a, b, channel, "digits"))
-            for text, a, b in words:
-                if any(t.lower() in words_of_values for t in re.findall(r"[A-Za-z]+", text)):
-                    leaks.append(Leak(a, b, channel, "value"))
-    return leaks, heard
+        for run in digit_runs([w[0] for w in words]):
+            a, b = words[run.first][1], words[run.last][2]
+            # a long run anywhere, or any digit at a bleep's edge (what the bleep missed)
+            if len(run.digits) >= MIN_DIGITS or any(a < hi and b > lo for lo, hi in edges):
+                leaks.append(Leak(a, b, channel, "digits"))
+        for text, a, b, _p in words:
+            if any(t.lower() in words_of_values for t in re.findall(r"[A-Za-z]+", text)):
+                leaks.append(Leak(a, b, channel, "value"))
+    return leaks, sum(b - a for _ch, _s, a, b in stretches)
 
 
 def widen(intervals: Sequence[Interval], leaks: Sequence[Leak], padding_s: float) -> list[Interval]:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -35,6 +35,7 @@ import numpy as np
 
 from redactor.ingest import SAMPLE_RATE, DecodedAudio
 from redactor.models import WhisperSpec
+from redactor.relisten import HeardWord, glue, place, unheard_speech
 from redactor.types import Segment, Transcript, Word
 
 __all__ = ["FasterWhisperTranscriber", "Transcriber", "build_segment", "windows"]
@@ -226,17 +227,33 @@ class FasterWhisperTranscriber:
         offset = lo / SAMPLE_RATE
         return [_Shifted(seg, offset) for seg in segments]
 
-    def _channel_words(
-        self, samples: np.ndarray, seen: list[str]
-    ) -> list[list[tuple[str, float, float, float]]]:
+    def _kept_words(self, segments: Iterable[Any]) -> list[list[HeardWord]]:
         result = []
-        for seg in self._channel_segments(samples, seen):
+        for seg in segments:
             if seg.no_speech_prob > self.NO_SPEECH_MAX and seg.avg_logprob < self.LOGPROB_MIN:
                 continue
             words = [(w.word, w.start, w.end, w.probability) for w in (seg.words or [])]
             if words:
                 result.append(words)
         return result
+
+    def _channel_words(self, samples: np.ndarray, seen: list[str]) -> list[list[HeardWord]]:
+        result = self._kept_words(self._channel_segments(samples, seen))
+        if self.spec.relisten:
+            result += self._relisten(samples, result)
+        return result
+
+    def _relisten(self, samples: np.ndarray, heard: list[list[HeardWord]]) -> list[list[HeardWord]]:
+        """Decode again, in one glued track, the speech the first pass heard no word in."""
+        missed = unheard_speech(samples, [(w[1], w[2]) for words in heard for w in words])
+        if not missed:
+            return []
+        track, pieces = glue((0, samples, a, b) for a, b in missed)
+        segments, _info = self.model.transcribe(
+            track, vad_filter=False, condition_on_previous_text=False, **self._decode_options()
+        )
+        words = [w for seg_words in self._kept_words(segments) for w in seg_words]
+        return [found for found in place(words, pieces) if found]
 
     def transcribe(self, audio: DecodedAudio, speakers: Sequence[str] = ()) -> Transcript:
         names = default_speakers(len(audio.channels), speakers)

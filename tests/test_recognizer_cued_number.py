@@ -1,4 +1,5 @@
-"""Table-driven tests for CuedNumberRecognizer: 4+ digits after a cue, as ASR writes cues."""
+"""Table-driven tests for CuedNumberRecognizer: 4+ digits after a cue (3+ after a card, SSN or
+account cue), as ASR writes cues."""
 
 from __future__ import annotations
 
@@ -52,6 +53,13 @@ def found(text: str) -> list[str]:
             "seven seven one two",
         ),
         ("ssn-year", "the last four of your social?\nnineteen eighty five", "nineteen eighty five"),
+        (
+            "dropped-digit-last-four",
+            "Just the last four of your social, please.\nYes, it's two, one, one.",
+            "two, one, one",
+        ),
+        ("dropped-digit-card", "What are the last digits on the card?\n8 1 8", "8 1 8"),
+        ("negative-two-after-card", "which card?\nthe one with 25 on it", None),
         ("negative-no-cue", "I have four four two one of them", None),
         ("negative-money", "my account has $2,500 in it", None),
         ("negative-money-words", "the card limit is five thousand dollars", None),

@@ -71,6 +71,8 @@ def found(text: str) -> list[str]:
             "five five five, uh, one two three four",
         ),
         ("negative-short", "press 1 and wait 20 minutes", None),
+        ("negative-press-one", "press one for billing, two for sales, three for support", None),
+        ("negative-price-words", "it is forty nine ninety nine a month, or five ninety nine", None),
         ("negative-times", "Can we do ten thirty, eleven fifteen or twelve?", None),
         ("negative-money", "the house sold for $1,250,000 last year", None),
         ("negative-money-words", "it was 2,500,000 dollars", None),

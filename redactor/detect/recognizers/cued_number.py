@@ -1,4 +1,5 @@
-"""Four or more digits after a cue in the same turn or the two before: an identifier.
+"""Four or more digits after a cue in the same turn or the two before (three after a card,
+SSN or account cue): an identifier.
 
 "Go ahead with the card number" / "Okay, five one six three nine five"; "the last four of your
 social" / "Three, one, seven, four". Without a cue four digits are a year, a price or a count
@@ -26,6 +27,9 @@ from redactor.detect.digits import NumberRun, number_runs
 from redactor.detect.recognizers._common import is_amount
 
 MIN_DIGITS = 4
+# After a card, SSN or account cue ASR often drops a digit ("two, one, one" for "two oh one
+# one"); three digits there are the rest of the value, not a count.
+MIN_DIGITS_STRONG = 3
 LINES_BACK = 2  # the turn itself and two before it (a backchannel between question and answer)
 _LAST_FOUR = r"\blast\s+(?:four|for|fore|fall|floor|4)\b(?!\s+(?:years|months|weeks|days|times))"
 CUES: tuple[tuple[str, str], ...] = (
@@ -132,10 +136,12 @@ class CuedNumberRecognizer(EntityRecognizer):
     ) -> list[RecognizerResult]:
         out: list[RecognizerResult] = []
         for run in _grouped(text, number_runs(text)):
-            if len(run.digits) < MIN_DIGITS:
+            if len(run.digits) < MIN_DIGITS_STRONG:
                 continue
             label = "PHONE_NUMBER" if run.prefix else cue_label(text, run.start)
             if label is None or _readable(text, run, label):
+                continue
+            if len(run.digits) < MIN_DIGITS and label not in STRONG:
                 continue
             out.extend(RecognizerResult(label, a, b, self.SCORE) for a, b in run.pieces)
         return out

@@ -1,0 +1,62 @@
+"""Listening again: stretches glued into one track and words placed back; speech the first
+pass heard no word in is found and decoded again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from redactor.ingest import SAMPLE_RATE, decode_audio
+from redactor.relisten import GAP_S, glue, place, unheard_speech
+from redactor.transcribe import FasterWhisperTranscriber
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "call_support.flac"
+
+
+def test_relisten_glue_and_place_round_trip() -> None:
+    left = np.full(10 * SAMPLE_RATE, 0.1, np.float32)
+    right = np.full(10 * SAMPLE_RATE, -0.2, np.float32)
+    track, pieces = glue([(0, left, 2.0, 3.0), (1, right, 5.0, 7.0)])
+    assert len(track) == int((1.0 + GAP_S + 2.0 + GAP_S) * SAMPLE_RATE)
+    assert track[0] == pytest.approx(0.1) and track[int(2.0 * SAMPLE_RATE)] == pytest.approx(-0.2)
+    words = [("one", 0.1, 0.4, 0.9), ("gap", 1.1, 1.4, 0.9), ("two", 1.6, 2.0, 0.8)]
+    first, second = place(words, pieces)
+    assert first == [("one", 2.1, 2.4, 0.9)]
+    assert second == [("two", pytest.approx(5.1), pytest.approx(5.5), 0.8)]  # "gap": silence
+
+
+def test_relisten_unheard_speech_is_what_no_word_covers() -> None:
+    samples = decode_audio(FIXTURE).channels[0]
+    duration = len(samples) / SAMPLE_RATE
+    assert unheard_speech(samples, [(0.0, duration)]) == []
+    nothing_heard = unheard_speech(samples, [])
+    assert nothing_heard and sum(b - a for a, b in nothing_heard) > 0.5 * duration
+    # Words everywhere but one speech stretch: that stretch (and only it) is unheard.
+    a, b = nothing_heard[0]
+    hole = (a + 0.25, min(b, a + 3.0))
+    heard = [(0.0, hole[0]), (hole[1], duration)]
+    (found,) = unheard_speech(samples, heard)
+    assert found[0] <= hole[0] + 0.3 and found[1] >= hole[1] - 0.3
+
+
+@pytest.mark.slow  # runs the real speech model
+def test_relisten_recovers_an_utterance_the_first_pass_skipped(
+    transcriber: FasterWhisperTranscriber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An utterance lost at a 30-second window's edge (simulated: the first pass's segment
+    that holds the phone number is dropped) is heard again, with its times."""
+    audio = decode_audio(FIXTURE)
+    full = transcriber.transcribe(audio)
+    target = next(s for s in full.segments if sum(c.isdigit() for c in s.text) >= 7)
+    first_pass = transcriber._channel_segments
+
+    def skipping(samples: np.ndarray, seen: list[str]) -> list[object]:
+        return [s for s in first_pass(samples, seen) if abs(s.start - target.start_s) > 0.5]
+
+    monkeypatch.setattr(transcriber, "_channel_segments", skipping)
+    again = transcriber.transcribe(audio)
+    near = [s for s in again.segments if abs(s.start_s - target.start_s) < 1.5]
+    assert near, "the skipped utterance is transcribed again"
+    assert sum(c.isdigit() for s in near for c in s.text) >= 7
