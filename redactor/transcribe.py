@@ -35,7 +35,7 @@ import numpy as np
 
 from redactor.ingest import SAMPLE_RATE, DecodedAudio
 from redactor.models import WhisperSpec
-from redactor.relisten import HeardWord, glue, place, unheard_speech
+from redactor.relisten import HeardWord, glue, new_words, place, unheard_speech
 from redactor.types import Segment, Transcript, Word
 
 __all__ = ["FasterWhisperTranscriber", "Transcriber", "build_segment", "windows"]
@@ -245,7 +245,8 @@ class FasterWhisperTranscriber:
 
     def _relisten(self, samples: np.ndarray, heard: list[list[HeardWord]]) -> list[list[HeardWord]]:
         """Decode again, in one glued track, the speech the first pass heard no word in."""
-        missed = unheard_speech(samples, [(w[1], w[2]) for words in heard for w in words])
+        times = [(w[1], w[2]) for words in heard for w in words]
+        missed = unheard_speech(samples, times)
         if not missed:
             return []
         track, pieces = glue((0, samples, a, b) for a, b in missed)
@@ -253,7 +254,7 @@ class FasterWhisperTranscriber:
             track, vad_filter=False, condition_on_previous_text=False, **self._decode_options()
         )
         words = [w for seg_words in self._kept_words(segments) for w in seg_words]
-        return [found for found in place(words, pieces) if found]
+        return new_words(place(words, pieces), times)
 
     def transcribe(self, audio: DecodedAudio, speakers: Sequence[str] = ()) -> Transcript:
         names = default_speakers(len(audio.channels), speakers)

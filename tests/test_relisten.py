@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from redactor.ingest import SAMPLE_RATE, decode_audio
-from redactor.relisten import GAP_S, glue, place, unheard_speech
+from redactor.relisten import GAP_S, glue, new_words, place, unheard_speech
 from redactor.transcribe import FasterWhisperTranscriber
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "call_support.flac"
@@ -25,20 +25,31 @@ def test_relisten_glue_and_place_round_trip() -> None:
     first, second = place(words, pieces)
     assert first == [("one", 2.1, 2.4, 0.9)]
     assert second == [("two", pytest.approx(5.1), pytest.approx(5.5), 0.8)]  # "gap": silence
+    # A stretch's edges overlap words already heard: those are not added twice.
+    assert new_words([first, second], heard=[(2.0, 2.5)]) == [second]
 
 
 def test_relisten_unheard_speech_is_what_no_word_covers() -> None:
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
     samples = decode_audio(FIXTURE).channels[0]
     duration = len(samples) / SAMPLE_RATE
     assert unheard_speech(samples, [(0.0, duration)]) == []
-    nothing_heard = unheard_speech(samples, [])
-    assert nothing_heard and sum(b - a for a, b in nothing_heard) > 0.5 * duration
-    # Words everywhere but one speech stretch: that stretch (and only it) is unheard.
-    a, b = nothing_heard[0]
-    hole = (a + 0.25, min(b, a + 3.0))
-    heard = [(0.0, hole[0]), (hole[1], duration)]
-    (found,) = unheard_speech(samples, heard)
-    assert found[0] <= hole[0] + 0.3 and found[1] >= hole[1] - 0.3
+    assert unheard_speech(samples, []) == [], "nothing heard: no level to judge speech by"
+    # Words heard everywhere but over two seconds of one utterance: that stretch is unheard.
+    region = next(
+        r
+        for r in get_speech_timestamps(samples, VadOptions(min_silence_duration_ms=500))
+        if r["end"] - r["start"] >= 2.5 * SAMPLE_RATE
+    )
+    a = region["start"] / SAMPLE_RATE
+    hole = (a, a + 2.0)
+    (found,) = unheard_speech(samples, [(0.0, hole[0]), (hole[1], duration)])
+    assert found[0] < hole[1] and found[1] > hole[0]
+    assert found[1] - found[0] >= 1.0
+    # Silence is never speech, however long nobody spoke.
+    quiet = np.concatenate([samples, np.zeros(5 * SAMPLE_RATE, np.float32)])
+    assert unheard_speech(quiet, [(0.0, duration)]) == []
 
 
 @pytest.mark.slow  # runs the real speech model
