@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from redactor.dataset.gate import DIGIT_RUN_MIN, GATE_MIN_SCORE
+from redactor.dataset.manifest import ExportManifest
 
 __all__ = ["render_card", "size_category"]
 
@@ -31,15 +32,15 @@ def size_category(rows: int) -> str:
     return "100M<n<1B"
 
 
-def _front_matter(m: dict[str, Any]) -> dict[str, Any]:
-    splits = [s for s, n in sorted(m["splits"].items()) if n or s == "train"]
+def _front_matter(m: ExportManifest) -> dict[str, Any]:
+    splits = [s for s, n in sorted(m.splits.items()) if n or s == "train"]
     fm: dict[str, Any] = {
-        "license": m["license"],
-        "language": m["languages"] or ["en"],
+        "license": m.license,
+        "language": list(m.languages) or ["en"],
         "task_categories": ["text-generation"],
         "task_ids": ["dialogue-modeling"],
-        "size_categories": [size_category(m["rows"])],
-        "pretty_name": m["pretty_name"],
+        "size_categories": [size_category(m.rows)],
+        "pretty_name": m.pretty_name,
         "tags": ["conversational", "redacted", "synthetic-surrogates"],
         "configs": [
             {
@@ -54,36 +55,36 @@ def _front_matter(m: dict[str, Any]) -> dict[str, Any]:
             },
         ],
     }
-    if m["license"] == "other":
-        fm["license_name"] = m.get("license_name") or "internal-use-only"
+    if m.license == "other":
+        fm["license_name"] = m.license_name or "internal-use-only"
     return fm
 
 
-def render_card(m: dict[str, Any]) -> str:
+def render_card(m: ExportManifest) -> str:
     """The card's full text for a manifest (see ``redactor.dataset.export``)."""
     front = yaml.safe_dump(_front_matter(m), sort_keys=False, allow_unicode=True)
-    split_lines = "\n".join(f"| {s} | {n} |" for s, n in sorted(m["splits"].items()))
-    labels = ", ".join(f"`{k}` ({v})" for k, v in sorted(m["replaced_labels"].items())) or "none"
+    split_lines = "\n".join(f"| {s} | {n} |" for s, n in sorted(m.splits.items()))
+    labels = ", ".join(f"`{k}` ({v})" for k, v in sorted(m.replaced_labels.items())) or "none"
     drops = (
-        "\n".join(f"| {why} | {n} |" for why, n in sorted(m["dropped"].items())) or "| (none) | 0 |"
+        "\n".join(f"| {why} | {n} |" for why, n in sorted(m.dropped.items())) or "| (none) | 0 |"
     )
-    ops = ", ".join(f"`{o}`" for o in m["operators"])
+    ops = ", ".join(f"`{o}`" for o in m.operators)
     return f"""---
 {front}---
 
-# {m["pretty_name"]}
+# {m.pretty_name}
 
 Conversation turns from recorded calls and meetings whose host consented to AI training and
-in which no participant opted out, redacted with the `{m["policy"]}` policy. One row per
+in which no participant opted out, redacted with the `{m.policy}` policy. One row per
 utterance: `id`, `conversation_id` (the turns of one call share it), `turn`, `speaker` (a
 role such as `agent`, or `speaker_N`), `start`/`end` (seconds), `text`, `language`. The
 `conversations` config has one row per call instead: `conversation_id`, `language` and
 `messages`, the turns in order as `{{role, content}}` (role: the speaker label), the form chat
 fine-tuning libraries read (`load_dataset(path, "conversations")`).
 
-- Dataset version: **{m["dataset_version"]}** (export `{m["export_id"]}`, created
-  {m["created_at"]}, updated {m["updated_at"]})
-- Rows: **{m["rows"]}** from **{len(m["recordings"])}** recordings
+- Dataset version: **{m.dataset_version}** (export `{m.export_id}`, created
+  {m.created_at}, updated {m.updated_at})
+- Rows: **{m.rows}** from **{len(m.recordings)}** recordings
 - Files: Parquet (`data/<split>/*.parquet`, `conversations/<split>/*.parquet`) and the same
   rows as JSON lines (`*.jsonl` beside them); `manifest.jsonl` maps every row to its recording, segments,
   policy and operators.
@@ -93,7 +94,7 @@ fine-tuning libraries read (`load_dataset(path, "conversations")`).
 {split_lines}
 
 Splits are by recording (no call is in two splits), assigned by a hash of the seed
-({m["seed"]}) and the recording id, so the same seed gives the same splits.
+({m.seed}) and the recording id, so the same seed gives the same splits.
 
 ## Personal and Sensitive Information
 
@@ -103,7 +104,7 @@ redaction engine.
 - **Selection.** Only recordings whose host gave training consent and where no participant
   opted out. Purging a recording (host deletion, retention, a data-subject request) rewrites
   this dataset without its rows and bumps the version.
-- **What was removed.** Personal data found by `{m["detector"]}` (Presidio with spaCy and
+- **What was removed.** Personal data found by `{m.detector}` (Presidio with spaCy and
   transcript-aware recognizers for spoken digits, spoken e-mails, spelled names and numbers
   split across words) was replaced by {ops}: realistic but fictional surrogates (fake names,
   cards in an issuer-test range, `555-01xx` phones, `example.com` e-mails), consistent within

@@ -27,15 +27,25 @@ from redactor.dataset.consent import eligible_recordings
 from redactor.dataset.files import (
     CONVERSATION_SCHEMA,
     CONVERSATIONS,
-    ROW_MANIFEST,
     sha256_file,
     shard_name,
     write_atomic,
     write_jsonl,
     write_manifest,
     write_parquet,
+    write_row_manifest,
 )
 from redactor.dataset.gate import GATE_MIN_SCORE, Gate
+from redactor.dataset.manifest import (
+    MANIFEST_FORMAT,
+    ExportManifest,
+    ExportMeta,
+    GateCounts,
+    HistoryEntry,
+    ManifestFile,
+    RecordingEntry,
+    RowManifestEntry,
+)
 from redactor.dataset.rows import Row, conversation_id, dedup_key, rows_of
 from redactor.dataset.source import training_text
 from redactor.detect.protocol import Detector
@@ -52,7 +62,6 @@ __all__ = [
 ]
 
 DEFAULT_SPLITS: tuple[tuple[str, float], ...] = (("train", 0.8), ("validation", 0.1), ("test", 0.1))
-MANIFEST_FORMAT = "redactor-dataset-manifest/v1"
 Progress = Callable[[int, int], None]
 
 
@@ -212,15 +221,15 @@ def export_dataset(
             f"rows (limit {max_drop_share:.1%}); nothing written",
             report,
         )
-    meta = {
-        "export_id": export_id,
-        "policy": pol.name,
-        "policy_description": pol.description,
-        "operators": sorted(operators) or list(pol.operator_names),
-        "detector": ", ".join(sorted(detectors)) or "none",
-        "seed": seed,
-        "license": license,
-    }
+    meta = ExportMeta(
+        export_id=export_id,
+        policy=pol.name,
+        policy_description=pol.description,
+        operators=tuple(sorted(operators) or pol.operator_names),
+        detector=", ".join(sorted(detectors)) or "none",
+        seed=seed,
+        license=license,
+    )
     with registry.staged(store, export_id, out_dir, pol.name) as staging:
         lineage = _write(staging, kept, meta, report, splits, rows_per_shard)
         registry.publish(store, staging, out_dir, meta, lineage, report)
@@ -232,20 +241,20 @@ def export_dataset(
 def _write(
     folder: Path,
     kept: Sequence[tuple[Row, str]],
-    meta: dict[str, Any],
+    meta: ExportMeta,
     report: ExportReport,
     splits: Sequence[tuple[str, float]],
     rows_per_shard: int,
 ) -> dict[str, registry.RecordingLineage]:
     """Shards, row manifest, manifest and card into ``folder``; the lineage per recording."""
-    eid = meta["export_id"]
+    eid = meta.export_id
     by_split: dict[str, list[tuple[Row, str]]] = {name: [] for name, _ in splits}
     for r, art in kept:
-        by_split[split_of(r.recording_id, meta["seed"], splits)].append((r, art))
-    files: list[dict[str, Any]] = []
-    recs: dict[str, dict[str, Any]] = {}
+        by_split[split_of(r.recording_id, meta.seed, splits)].append((r, art))
+    files: list[ManifestFile] = []
+    recs: dict[str, _RecordingFiles] = {}
     lineage: dict[str, registry.RecordingLineage] = {}
-    row_manifest: list[dict[str, Any]] = []
+    row_manifest: list[RowManifestEntry] = []
     labels: dict[str, int] = {}
     for split, items in by_split.items():
         report.splits[split] = len(items)
@@ -268,63 +277,56 @@ def _write(
                 rows.append(row)
                 for _a, _b, label in r.replaced:
                     labels[label] = labels.get(label, 0) + 1
-                entry = recs.setdefault(
-                    r.recording_id,
-                    {"split": split, "conversation_id": cid, "rows": 0, "files": []},
-                )
-                entry["rows"] += 1
+                entry = recs.setdefault(r.recording_id, _RecordingFiles(split, cid))
+                entry.rows += 1
                 for path in names.values():
-                    if path not in entry["files"]:
-                        entry["files"].append(path)
+                    if path not in entry.files:
+                        entry.files.append(path)
                 lin = lineage.setdefault(r.recording_id, registry.RecordingLineage(art))
                 lin.files.setdefault(names["parquet"], []).append(row["id"])
                 row_manifest.append(
-                    {
-                        "row_id": row["id"],
-                        "recording_id": r.recording_id,
-                        "segment_ids": [r.segment],
-                        "split": split,
-                        "file": names["parquet"],
-                        "source_artifact": art,
-                        "policy": meta["policy"],
-                        "operators": meta["operators"],
-                        "dataset_version": 1,
-                    }
+                    RowManifestEntry(
+                        row_id=row["id"],
+                        recording_id=r.recording_id,
+                        segment_ids=(r.segment,),
+                        split=split,
+                        file=names["parquet"],
+                        source_artifact=art,
+                        policy=meta.policy,
+                        operators=meta.operators,
+                        dataset_version=1,
+                    )
                 )
             write_parquet(folder / names["parquet"], rows)
             write_jsonl(folder / names["jsonl"], rows)
-            for fmt, path in names.items():
-                files.append(
-                    {
-                        "path": path,
-                        "split": split,
-                        "format": fmt,
-                        "layout": "rows",
-                        "rows": len(rows),
-                        "sha256": sha256_file(folder / path),
-                    }
-                )
+            files += _file_entries(folder, split, names, "rows", len(rows))
         files += _write_conversations(folder, split, items, eid, rows_per_shard, recs, lineage)
-    write_jsonl(folder / ROW_MANIFEST, row_manifest)
+    write_row_manifest(folder, row_manifest)
     report.rows_written = len(kept)
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
-    manifest = {
-        "format": MANIFEST_FORMAT,
-        **meta,
-        "dataset_version": 1,
-        "created_at": stamp,
-        "updated_at": stamp,
-        "pretty_name": f"Redacted conversations ({eid})",
-        "languages": sorted({r.language for r, _ in kept}),
-        "rows": len(kept),
-        "splits": report.splits,
-        "files": files,
-        "recordings": recs,
-        "replaced_labels": labels,
-        "dropped": dict(sorted(report.dropped.items())),
-        "gate": {"scanned": report.gate_scanned, "dropped": report.gate_dropped},
-        "history": [{"version": 1, "at": stamp, "change": "created", "rows": len(kept)}],
-    }
+    manifest = ExportManifest(
+        format=MANIFEST_FORMAT,
+        export_id=meta.export_id,
+        policy=meta.policy,
+        policy_description=meta.policy_description,
+        operators=meta.operators,
+        detector=meta.detector,
+        seed=meta.seed,
+        license=meta.license,
+        dataset_version=1,
+        created_at=stamp,
+        updated_at=stamp,
+        pretty_name=f"Redacted conversations ({eid})",
+        languages=tuple(sorted({r.language for r, _ in kept})),
+        rows=len(kept),
+        splits=dict(report.splits),
+        files=tuple(files),
+        recordings={rid: e.entry() for rid, e in recs.items()},
+        replaced_labels=labels,
+        dropped=dict(sorted(report.dropped.items())),
+        gate=GateCounts(scanned=report.gate_scanned, dropped=report.gate_dropped),
+        history=(HistoryEntry(version=1, at=stamp, change="created", rows=len(kept)),),
+    )
     write_card(folder, manifest)
     write_manifest(folder, manifest)
     return lineage
@@ -336,9 +338,9 @@ def _write_conversations(
     items: Sequence[tuple[Row, str]],
     eid: str,
     per_shard: int,
-    recs: dict[str, dict[str, Any]],
+    recs: dict[str, _RecordingFiles],
     lineage: dict[str, registry.RecordingLineage],
-) -> list[dict[str, Any]]:
+) -> list[ManifestFile]:
     """The conversation layout of one split: a row per recording, its turns as ``messages``
     (``role`` is the row's speaker label), beside the utterance rows; the files written."""
     convs: dict[str, dict[str, Any]] = {}
@@ -350,7 +352,7 @@ def _write_conversations(
         conv["messages"].append({"role": r.speaker, "content": r.text})
     ordered = [convs[k] for k in sorted(convs, key=lambda k: convs[k]["conversation_id"])]
     chunks = [ordered[i : i + per_shard] for i in range(0, len(ordered), per_shard)]
-    files = []
+    files: list[ManifestFile] = []
     for i, chunk in enumerate(chunks):
         names = {
             f: shard_name(split, i, len(chunks), f, CONVERSATIONS) for f in ("parquet", "jsonl")
@@ -359,22 +361,49 @@ def _write_conversations(
         write_jsonl(folder / names["jsonl"], chunk)
         for rid, conv in convs.items():
             if conv in chunk:
-                recs[rid]["files"].extend(names.values())
+                recs[rid].files.extend(names.values())
                 lineage[rid].files.setdefault(names["parquet"], []).append(conv["conversation_id"])
-        for fmt, path in names.items():
-            files.append(
-                {
-                    "path": path,
-                    "split": split,
-                    "format": fmt,
-                    "layout": CONVERSATIONS,
-                    "rows": len(chunk),
-                    "sha256": sha256_file(folder / path),
-                }
-            )
+        files += _file_entries(folder, split, names, CONVERSATIONS, len(chunk))
     return files
 
 
-def write_card(folder: Path, manifest: dict[str, Any]) -> None:
+@dataclass
+class _RecordingFiles:
+    """A recording's manifest entry while its rows are being written."""
+
+    split: str
+    conversation_id: str
+    rows: int = 0
+    files: list[str] = field(default_factory=list)
+
+    def entry(self) -> RecordingEntry:
+        return RecordingEntry(
+            split=self.split,
+            conversation_id=self.conversation_id,
+            rows=self.rows,
+            files=tuple(self.files),
+        )
+
+
+def _file_entries(
+    folder: Path, split: str, names: dict[str, str], layout: str, rows: int
+) -> list[ManifestFile]:
+    """The manifest entries of the files just written (one per format)."""
+    return [
+        ManifestFile.model_validate(
+            {
+                "path": path,
+                "split": split,
+                "format": fmt,
+                "layout": layout,
+                "rows": rows,
+                "sha256": sha256_file(folder / path),
+            }
+        )
+        for fmt, path in names.items()
+    ]
+
+
+def write_card(folder: Path, manifest: ExportManifest) -> None:
     text = render_card(manifest)
     write_atomic(folder / "README.md", lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -11,7 +11,7 @@ Layout (Hugging Face ``datasets`` reads it as is; the card's ``configs`` points 
     conversations/<split>/<split>-00000-of-00001.jsonl    messages [{role, content}]
 
 Every file is written next to its final name and renamed into place, so a reader (or a crash)
-never sees half a file.
+never sees half a file. The two manifests are typed records (``redactor.dataset.manifest``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from redactor.dataset.manifest import ExportManifest, RowManifestEntry
+from redactor.errors import InputError
 from redactor.ingest import file_sha256
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "filter_jsonl",
     "filter_parquet",
     "read_manifest",
+    "read_row_manifest",
     "schema_of",
     "sha256_file",
     "shard_name",
@@ -40,6 +43,7 @@ __all__ = [
     "write_jsonl",
     "write_manifest",
     "write_parquet",
+    "write_row_manifest",
 ]
 
 ROW_SCHEMA = pa.schema(
@@ -138,11 +142,36 @@ def filter_jsonl(path: Path, drop: Callable[[dict[str, Any]], bool]) -> int:
     return removed
 
 
-def read_manifest(folder: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    return data
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise InputError(f"{path}: cannot be read ({e.strerror or type(e).__name__})") from None
 
 
-def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
-    text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+def read_manifest(folder: Path) -> ExportManifest:
+    """``manifest.json``, checked: an ``InputError`` naming the file if it is damaged."""
+    path = folder / MANIFEST
+    return ExportManifest.from_json(_read(path), source=path)
+
+
+def write_manifest(folder: Path, manifest: ExportManifest) -> None:
+    text = manifest.to_json()
     write_atomic(folder / MANIFEST, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def read_row_manifest(folder: Path) -> list[RowManifestEntry]:
+    """``manifest.jsonl`` (empty if absent), checked line by line."""
+    path = folder / ROW_MANIFEST
+    if not path.is_file():
+        return []
+    lines = _read(path).splitlines()
+    return [
+        RowManifestEntry.from_json(ln, source=f"{path}, line {n}")
+        for n, ln in enumerate(lines, start=1)
+        if ln
+    ]
+
+
+def write_row_manifest(folder: Path, entries: Iterable[RowManifestEntry]) -> None:
+    write_jsonl(folder / ROW_MANIFEST, (e.to_dict() for e in entries))

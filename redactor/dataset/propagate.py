@@ -32,11 +32,13 @@ from redactor.dataset.files import (
     filter_jsonl,
     filter_parquet,
     read_manifest,
+    read_row_manifest,
     schema_of,
     sha256_file,
-    write_jsonl,
     write_manifest,
+    write_row_manifest,
 )
+from redactor.dataset.manifest import ExportManifest, ManifestFile
 from redactor.dataset.rows import conversation_id
 from redactor.store import Store
 from redactor.store.records import ArtifactKind, ArtifactRef, ExportStatus
@@ -64,13 +66,13 @@ def remove_recording(store: Store, export_id: str, folder: Path, recording_id: s
         return None
     with _locked(folder):
         manifest = read_manifest(folder)
-        entry = manifest["recordings"].get(recording_id)
+        entry = manifest.recordings.get(recording_id)
         if entry is None:
             return None
-        cid = entry["conversation_id"]
-        version = int(manifest["dataset_version"]) + 1
+        cid = entry.conversation_id
+        version = manifest.dataset_version + 1
         removed = 0
-        for rel in entry["files"]:
+        for rel in entry.files:
             path = folder / rel
             if not path.is_file():
                 continue
@@ -81,7 +83,10 @@ def remove_recording(store: Store, export_id: str, folder: Path, recording_id: s
             else:
                 filter_jsonl(path, lambda r: r.get("conversation_id") == cid)
         _rewrite_row_manifest(folder, recording_id, version)
-        _update_manifest(folder, manifest, recording_id, entry, version, removed)
+        touched = set(entry.files)
+        files = tuple(_restat(folder, f) if f.path in touched else f for f in manifest.files)
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        manifest = manifest.without_recording(recording_id, files, at=stamp, rows_removed=removed)
         # The registry before the manifest: killed in between, the manifest still lists the
         # recording, so the re-run filters again (a no-op) and writes the same version.
         _record(store, export_id, recording_id, version, removed, manifest)
@@ -90,52 +95,30 @@ def remove_recording(store: Store, export_id: str, folder: Path, recording_id: s
 
 
 def _rewrite_row_manifest(folder: Path, recording_id: str, version: int) -> None:
-    path = folder / ROW_MANIFEST
-    if not path.is_file():
+    if not (folder / ROW_MANIFEST).is_file():
         return
-    kept = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line:
-            row = json.loads(line)
-            if row["recording_id"] != recording_id:
-                row["dataset_version"] = version
-                kept.append(row)
-    write_jsonl(path, kept)
+    kept = [
+        e.model_copy(update={"dataset_version": version})
+        for e in read_row_manifest(folder)
+        if e.recording_id != recording_id
+    ]
+    write_row_manifest(folder, kept)
 
 
-def _update_manifest(
-    folder: Path,
-    manifest: dict[str, Any],
-    recording_id: str,
-    entry: dict[str, Any],
-    version: int,
-    removed: int,
-) -> None:
-    touched = set(entry["files"])
-    for f in manifest["files"]:
-        path = folder / f["path"]
-        if f["path"] in touched and path.is_file():
-            f["sha256"] = sha256_file(path)
-            f["rows"] = (
-                pq.ParquetFile(path).metadata.num_rows
-                if f["format"] == "parquet"
-                else sum(1 for ln in path.read_text(encoding="utf-8").splitlines() if ln)
-            )
-    manifest["recordings"].pop(recording_id)
-    splits = {name: 0 for name in manifest["splits"]}
-    for f in manifest["files"]:
-        if f["format"] == "parquet" and f.get("layout", "rows") == "rows":
-            splits[f["split"]] = splits.get(f["split"], 0) + f["rows"]
-    stamp = datetime.now(UTC).isoformat(timespec="seconds")
-    manifest.update(
-        dataset_version=version, updated_at=stamp, splits=splits, rows=sum(splits.values())
+def _restat(folder: Path, f: ManifestFile) -> ManifestFile:
+    """A rewritten file's entry: its new hash and row count (unchanged if it is missing)."""
+    path = folder / f.path
+    if not path.is_file():
+        return f
+    rows = (
+        pq.ParquetFile(path).metadata.num_rows
+        if f.format == "parquet"
+        else sum(1 for ln in path.read_text(encoding="utf-8").splitlines() if ln)
     )
-    manifest["history"].append(
-        {"version": version, "at": stamp, "change": "purged 1 recording", "rows_removed": removed}
-    )
+    return f.model_copy(update={"sha256": sha256_file(path), "rows": rows})
 
 
-def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+def _write_manifest(folder: Path, manifest: ExportManifest) -> None:
     from redactor.dataset.export import write_card
 
     write_card(folder, manifest)
@@ -148,14 +131,11 @@ def _record(
     recording_id: str,
     version: int,
     removed: int,
-    manifest: dict[str, Any],
+    manifest: ExportManifest,
 ) -> None:
     store.datasets.record_purge(export_id, recording_id, version=version, rows_removed=removed)
     store.datasets.update(
-        export_id,
-        version=version,
-        rows=int(manifest["rows"]),
-        recordings=len(manifest["recordings"]),
+        export_id, version=version, rows=manifest.rows, recordings=len(manifest.recordings)
     )
 
 
@@ -174,10 +154,7 @@ def purge_exports(store: Store, recording_id: str, refs: Sequence[ArtifactRef] =
             m = read_manifest(exp.out_dir)
             if registry.disagreement(exp, m):
                 store.datasets.update(
-                    exp.id,
-                    version=int(m["dataset_version"]),
-                    rows=int(m["rows"]),
-                    recordings=len(m["recordings"]),
+                    exp.id, version=m.dataset_version, rows=m.rows, recordings=len(m.recordings)
                 )
 
 
@@ -199,13 +176,13 @@ def verify_exports(store: Store, recording_id: str, refs: Sequence[ArtifactRef] 
         manifest = read_manifest(folder)
         if why := registry.disagreement(exp, manifest):
             findings.append(f"export {exp.id}: registry and manifest disagree ({why})")
-        if recording_id in manifest.get("recordings", {}):
+        if recording_id in manifest.recordings:
             findings.append(f"export {exp.id}: manifest still lists the recording")
-        for f in manifest.get("files", []):
-            path = folder / f["path"]
+        for f in manifest.files:
+            path = folder / f.path
             if not path.is_file():
                 continue
-            if f["format"] == "parquet":
+            if f.format == "parquet":
                 col = pq.read_table(path, columns=["conversation_id"]).column("conversation_id")
                 n = col.to_pylist().count(cid)
             else:
@@ -215,14 +192,8 @@ def verify_exports(store: Store, recording_id: str, refs: Sequence[ArtifactRef] 
                     if ln
                 )
             if n:
-                findings.append(f"export {exp.id}: {f['path']} has {n} row(s) of the recording")
-        rm = folder / ROW_MANIFEST
-        if rm.is_file():
-            n = sum(
-                json.loads(ln).get("recording_id") == recording_id
-                for ln in rm.read_text(encoding="utf-8").splitlines()
-                if ln
-            )
-            if n:
-                findings.append(f"export {exp.id}: {ROW_MANIFEST} maps {n} row(s) to it")
+                findings.append(f"export {exp.id}: {f.path} has {n} row(s) of the recording")
+        n = sum(e.recording_id == recording_id for e in read_row_manifest(folder))
+        if n:
+            findings.append(f"export {exp.id}: {ROW_MANIFEST} maps {n} row(s) to it")
     return findings

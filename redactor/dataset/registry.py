@@ -21,12 +21,14 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from redactor.dataset.files import MANIFEST, read_manifest
+from redactor.dataset.manifest import ExportManifest, ExportMeta
 from redactor.store import Store
 from redactor.store.purges import PurgePlan
 from redactor.store.records import (
@@ -54,6 +56,8 @@ __all__ = [
 PRODUCER = "redactor-dataset/v1"
 
 ExportEntry = DatasetExport  # the registry row, as the dataset package has always named it
+# A lineage artifact's body: ids, a folder, a file and counts (never row content).
+LineageBody = Mapping[str, str | int | list[str]]
 
 
 @dataclass
@@ -79,7 +83,7 @@ def exports_of(plan: PurgePlan) -> list[dict[str, str]]:
 
 
 def _artifact(
-    kind: ArtifactKind, derived_from: str, producer: list[str], body: dict[str, Any]
+    kind: ArtifactKind, derived_from: str, producer: list[str], body: LineageBody
 ) -> NewArtifact:
     # policy None: (recording, kind, policy) is unique, and one recording is in many exports
     data = json.dumps(body, sort_keys=True).encode()
@@ -89,20 +93,25 @@ def _artifact(
 def _register(
     store: Store,
     out_dir: Path,
-    meta: dict[str, Any],
+    meta: ExportMeta,
     lineage: dict[str, RecordingLineage],
     rows: int,
 ) -> tuple[list[str], list[str]]:
     """Registry row and lineage in one transaction; returns (artifact ids, purged ids)."""
-    eid = meta["export_id"]
-    producer = [PRODUCER, meta["policy"], *meta["operators"]]
+    eid = meta.export_id
+    producer = [PRODUCER, meta.policy, *meta.operators]
     per_recording = []
     for rid, lin in sorted(lineage.items()):
         n = sum(len(v) for v in lin.files.values())
-        summary = {"export_id": eid, "out_dir": str(out_dir), "rows": n, "policy": meta["policy"]}
+        summary: LineageBody = {
+            "export_id": eid,
+            "out_dir": str(out_dir),
+            "rows": n,
+            "policy": meta.policy,
+        }
         arts = [_artifact(ArtifactKind.DATASET_EXPORT, lin.source_artifact, producer, summary)]
         for path, row_ids in sorted(lin.files.items()):
-            body = {"export_id": eid, "file": path, "row_ids": row_ids}
+            body: LineageBody = {"export_id": eid, "file": path, "row_ids": row_ids}
             arts.append(_artifact(ArtifactKind.DATASET_ROWS, lin.source_artifact, producer, body))
         per_recording.append((rid, arts))
     return store.datasets.register(
@@ -186,25 +195,24 @@ def sweep_staging(store: Store) -> list[str]:
 
 def _published(exp: DatasetExport | None, out_dir: Path) -> bool:
     """Whether ``out_dir`` holds this export (its staging folder was renamed into place)."""
-    m = out_dir / "manifest.json"
-    if exp is None or not m.is_file():
+    if exp is None or not (out_dir / MANIFEST).is_file():
         return False
-    return bool(json.loads(m.read_text(encoding="utf-8")).get("export_id") == exp.id)
+    return read_manifest(out_dir).export_id == exp.id
 
 
 def _apply_late_purges(store: Store, export_id: str, out_dir: Path) -> None:
     """Remove recordings purged while the export was being written."""
     from redactor.dataset.propagate import remove_recording
 
-    listed = sorted(json.loads((out_dir / "manifest.json").read_text())["recordings"])
+    listed = sorted(read_manifest(out_dir).recordings)
     for rid in store.purges.tombstoned_among(listed):
         remove_recording(store, export_id, out_dir, rid)
 
 
-def disagreement(exp: DatasetExport, manifest: dict[str, Any]) -> str | None:
+def disagreement(exp: DatasetExport, manifest: ExportManifest) -> str | None:
     """How the registry row and the export's manifest differ (None if they agree)."""
     ours = (exp.version, exp.rows, exp.recordings)
-    theirs = (int(manifest["dataset_version"]), int(manifest["rows"]), len(manifest["recordings"]))
+    theirs = (manifest.dataset_version, manifest.rows, len(manifest.recordings))
     if exp.status != ExportStatus.READY or ours == theirs:
         return None
     return (
@@ -217,7 +225,7 @@ def publish(
     store: Store,
     staging: Path,
     out_dir: Path,
-    meta: dict[str, Any],
+    meta: ExportMeta,
     lineage: dict[str, RecordingLineage],
     report: ExportReport,
 ) -> None:
@@ -226,7 +234,7 @@ def publish(
     _register(store, out_dir, meta, lineage, report.rows_written)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     os.replace(staging, out_dir)  # an empty out_dir is replaced, a full one refused
-    store.datasets.update(meta["export_id"], status=ExportStatus.READY)
+    store.datasets.update(meta.export_id, status=ExportStatus.READY)
 
 
 def finish_publish(store: Store, export_id: str, out_dir: Path) -> None:
