@@ -56,6 +56,13 @@ class TimedTranscriber:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
+    def listen(self, audio: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return self.inner.listen(audio)
+        finally:
+            self.check_seconds += time.perf_counter() - t
+
     def transcribe(self, audio: Any, speakers: Any = ()) -> Any:
         t = time.perf_counter()
         try:

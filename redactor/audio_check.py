@@ -33,7 +33,7 @@ from redactor.ingest import SAMPLE_RATE, DecodedAudio, decode_audio
 from redactor.relisten import GAP_S, glue, place
 from redactor.residue import digit_runs, digit_stream
 from redactor.store import ArtifactKind, Store
-from redactor.transcribe import Transcriber
+from redactor.transcribe import Listener, Transcriber
 from redactor.types import RedactedTranscript, Transcript
 
 __all__ = [
@@ -194,7 +194,11 @@ def find_leaks(
     if not stretches:
         return [], 0.0
     track, pieces = glue(stretches)
-    transcript = transcriber.transcribe(DecodedAudio(channels=(track,)), ["check"])
+    glued = DecodedAudio(channels=(track,))
+    if isinstance(transcriber, Listener):
+        transcript = transcriber.listen(glued)
+    else:
+        transcript = transcriber.transcribe(glued, ["check"])
     heard = place(
         ((w.text, w.start_s, w.end_s, w.probability) for s in transcript.segments for w in s.words),
         pieces,

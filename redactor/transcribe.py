@@ -29,7 +29,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -45,6 +45,13 @@ class Transcriber(Protocol):
     name: str
 
     def transcribe(self, audio: DecodedAudio, speakers: Sequence[str] = ()) -> Transcript: ...
+
+
+@runtime_checkable
+class Listener(Protocol):
+    """A transcriber that can also hear a glued track as it is (``FasterWhisperTranscriber``)."""
+
+    def listen(self, audio: DecodedAudio) -> Transcript: ...
 
 
 def build_segment(
@@ -237,9 +244,11 @@ class FasterWhisperTranscriber:
                 result.append(words)
         return result
 
-    def _channel_words(self, samples: np.ndarray, seen: list[str]) -> list[list[HeardWord]]:
+    def _channel_words(
+        self, samples: np.ndarray, seen: list[str], relisten: bool
+    ) -> list[list[HeardWord]]:
         result = self._kept_words(self._channel_segments(samples, seen))
-        if self.spec.relisten:
+        if relisten:
             result += self._relisten(samples, result)
         return result
 
@@ -257,13 +266,23 @@ class FasterWhisperTranscriber:
         return new_words(place(words, pieces), times)
 
     def transcribe(self, audio: DecodedAudio, speakers: Sequence[str] = ()) -> Transcript:
+        return self._transcribe(audio, speakers, self.spec.relisten)
+
+    def listen(self, audio: DecodedAudio) -> Transcript:
+        """Transcribe a glued track of stretches as it is (the audio check): no second listen,
+        whose loudness test would take the bleep tones in the track for skipped speech."""
+        return self._transcribe(audio, ["check"], relisten=False)
+
+    def _transcribe(
+        self, audio: DecodedAudio, speakers: Sequence[str], relisten: bool
+    ) -> Transcript:
         names = default_speakers(len(audio.channels), speakers)
         raw: list[tuple[float, str, list[tuple[str, float, float, float]]]] = []
         seen: list[str] = []  # Whisper's language per decoded stretch
         for samples, speaker in zip(audio.channels, names, strict=True):
             if max(float(samples.max()), -float(samples.min())) <= 1e-4:
                 continue  # digital silence: nothing to transcribe, nothing to invent
-            for words in self._channel_words(samples, seen):
+            for words in self._channel_words(samples, seen, relisten):
                 raw.append((words[0][1], speaker, words))
         raw.sort(key=lambda item: item[0])
         segments = tuple(build_segment(i, spk, words) for i, (_, spk, words) in enumerate(raw))

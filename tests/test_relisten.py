@@ -71,3 +71,22 @@ def test_relisten_recovers_an_utterance_the_first_pass_skipped(
     near = [s for s in again.segments if abs(s.start_s - target.start_s) < 1.5]
     assert near, "the skipped utterance is transcribed again"
     assert sum(c.isdigit() for s in near for c in s.text) >= 7
+
+
+@pytest.mark.slow  # runs the real speech model
+def test_relisten_is_not_used_by_the_audio_checks_listen(
+    transcriber: FasterWhisperTranscriber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The audio check's glued track holds bleep tones, which the loudness test would take for
+    skipped speech: ``listen`` hears the track as it is; ``transcribe`` listens again."""
+    asked: list[int] = []
+
+    def counting(samples: np.ndarray, heard: list[list[object]]) -> list[list[object]]:
+        asked.append(len(samples))
+        return []
+
+    monkeypatch.setattr(transcriber, "_relisten", counting)
+    audio = decode_audio(FIXTURE)
+    assert transcriber.listen(audio).segments and asked == []
+    transcriber.transcribe(audio)
+    assert asked == [len(audio.channels[0])]
