@@ -33,11 +33,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=WhisperSpec().batch_size)
     parser.add_argument("--long-s", type=float, default=180.0)
+    parser.add_argument(
+        "--no-relisten",
+        action="store_true",
+        help="the pipeline without its second listen for skipped speech (redactor.relisten)",
+    )
     args = parser.parse_args()
 
     from faster_whisper import BatchedInferencePipeline, WhisperModel
 
-    spec = WhisperSpec(batch_size=args.batch_size)
+    spec = WhisperSpec(batch_size=args.batch_size, relisten=not args.no_relisten)
     model = WhisperModel(
         spec.resolved_model(), device="cpu", compute_type=spec.compute_type, local_files_only=True
     )
