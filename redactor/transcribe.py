@@ -15,6 +15,11 @@ than ``BATCH_MIN_S`` has at most two 30-second windows, too few to batch: measur
 fixtures, the sequential decoder is as fast or faster there, so it is used. ``batch_size=1``
 selects the sequential decoder for everything.
 
+Skipped speech: after a channel is decoded, stretches that sound like speech but hold no heard
+word (an utterance the sequential decoder dropped at a window's edge) are decoded once more
+(``redactor.relisten``; ``WhisperSpec.relisten``). ``listen`` hears a glued track as it is, for
+the audio check, whose bleep tones would pass that loudness test.
+
 Memory: the decoded channel is the only thing proportional to the recording's length held at
 once. Batched decoding copies its input for VAD and computes log-mel features for all of it
 up front (together about 2x the audio), so a long channel is decoded in windows of about
