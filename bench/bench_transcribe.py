@@ -84,7 +84,9 @@ def main() -> None:
     for _ in range(args.repeat):
         for name, audio in zip(names, audios, strict=True):
             for method in order:
-                per_file[method][name] = min(per_file[method][name], timed(methods[method], audio)[0])
+                per_file[method][name] = min(
+                    per_file[method][name], timed(methods[method], audio)[0]
+                )
         order = order[1:] + order[:1]
     best = {m: sum(times.values()) for m, times in per_file.items()}
     bare = min(best["sequential"], best["batched"])

@@ -12,6 +12,11 @@ def found(text: str) -> list[str]:
     return recognizer_hits(PersonNameRecognizer, text)
 
 
+def test_title_is_not_part_of_the_name() -> None:
+    assert found("sure ma'am, thank you Mr. Sharma, have a nice day.") == ["Sharma"]
+    assert found("this is page two of the form") == []
+
+
 @pytest.mark.parametrize(
     ("kind", "text", "expected"),
     [
@@ -19,6 +24,9 @@ def found(text: str) -> list[str]:
         ("lower-cue", "did i get any emails from sam today", "sam"),
         ("written", "I talked to Cathy about it", "Cathy"),
         ("title", "I'd like to join accounts with ms. Quinzia", "Quinzia"),
+        ("lower-title-common-surname", "yes sir, thank you mrs. page, have a nice day", "page"),
+        ("lower-surname-cue", "okay, my surname is case, spelled c a s e", "case"),
+        ("lower-mister", "am i speaking with mister fuentes?", "fuentes"),
         ("lower-cue-unlisted", "call raju phone number", "raju"),
         ("lower-possessed", "please remind me about swatish birthday", "swatish"),
         ("lower-friend", "send email to my friend rohit which says hi", "rohit"),

@@ -15,6 +15,12 @@ def found(text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("kind", "text", "expected"),
     [
+        (
+            "comma-spelled",
+            "my surname is jennings, spelled j, e, n, n, i, n, g, s",
+            "j, e, n, n, i, n, g, s",
+        ),
+        ("negative-options", "choose a, b or c", None),
         ("spoken", "my last name is s m i t h", "s m i t h"),
         ("written", "that is J-O-H-N", "J-O-H-N"),
         ("negative-acronym", "I worked at I B M", None),

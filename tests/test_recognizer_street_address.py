@@ -15,6 +15,49 @@ def found(text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("kind", "text", "expected"),
     [
+        (
+            "indian-house",
+            "I live at house number 274, amble nagar.",
+            "house number 274, amble nagar",
+        ),
+        (
+            "indian-plot-sector",
+            "my address is plot number 95, sector 34 near nanda temple",
+            "plot number 95, sector 34 near nanda temple",
+        ),
+        (
+            "indian-spoken",
+            "the address is house number five eight eight, Saha nagar",
+            "house number five eight eight, Saha nagar",
+        ),
+        (
+            "indian-door-slash",
+            "door number 220 slash 10, Badal street",
+            "door number 220 slash 10, Badal street",
+        ),
+        (
+            "indian-cross",
+            "ship it to house no 190, Shroff layout, third cross",
+            "house no 190, Shroff layout, third cross",
+        ),
+        (
+            "indian-colony",
+            "my address is 552, Suresh colony, Chakraborty Nagar.",
+            "552, Suresh colony, Chakraborty Nagar",
+        ),
+        ("usps-suffix-cued", "please deliver it to 58272 Ramirez Port", "58272 Ramirez Port"),
+        (
+            "asr-spoken-usps",
+            "I stay at, my address is nine zero eight shepard stream",
+            "nine zero eight shepard stream",
+        ),
+        (
+            "negative-thanks-after",
+            "my address is 708, Mitra colony, thank you.",
+            "708, Mitra colony",
+        ),
+        ("negative-usps-uncued", "I scored 12 bonus points", None),
+        ("negative-room-count", "we need a house for 4 people", None),
         ("spoken", "I live at twelve main street.", "twelve main street"),
         ("written", "Meet me at 1317 Kimberly Way", "1317 Kimberly Way"),
         (

@@ -38,8 +38,8 @@ UNITS = {"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five":
          "six": "6", "seven": "7", "eight": "8", "nine": "9", "naught": "0", "nought": "0",
          "nil": "0"}  # fmt: skip
 WEAK = {"oh": "0", "o": "0", "owe": "0"}  # a zero only next to other digits
-HOMOPHONES = {"to": "2", "too": "2", "for": "4", "fore": "4", "free": "3", "won": "1",
-              "ate": "8"}  # fmt: skip
+HOMOPHONES = {"to": "2", "too": "2", "for": "4", "fore": "4", "free": "3", "tree": "3",
+              "won": "1", "ate": "8"}  # fmt: skip
 TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
          "eighteen", "nineteen")  # fmt: skip
 TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
@@ -60,6 +60,7 @@ LONG = 7
 _WORDS = "|".join(sorted([*UNITS, *WEAK, *HOMOPHONES, *COMPOUND, *REPEAT, "and"], key=len)[::-1])
 _CANDIDATE = re.compile(rf"(?i)(?<![\w'’])(?:\d+|(?:{_WORDS}))(?![\w'’])")
 _PLAIN = re.compile(r"[ \t]*-?[ \t]*")
+_COMMA = re.compile(r"[ \t]*,[ \t]*")
 _PUNCT = re.compile(r"[ \t]*(?:[,.\-–—]{1,3}[ \t]*)?(?:\n[ \t]*)?(?:[,.\-–—]{1,3}[ \t]*)?")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _PREFIX = re.compile(r"(?i)(?:\b(plus)|\b(area\s+code))[ \t]*$")
@@ -131,8 +132,8 @@ def _link(text: str, a: _Tok, b: _Tok, by_digit: int) -> str | None:
     if _PLAIN.fullmatch(gap):
         return "join"
     if _PUNCT.fullmatch(gap):
-        if a.kind == "rep":
-            return None
+        if a.kind == "rep":  # "double, five" (a comma ASR put between them); not across a stop
+            return "join" if b.kind in {"unit", "weak"} and _COMMA.fullmatch(gap) else None
         both = a.digit_style and b.digit_style
         return "join" if both or (a.digit_style and by_digit >= 2) else None
     words = _WORD.findall(gap)

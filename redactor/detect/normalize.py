@@ -11,7 +11,8 @@ What is rewritten (everything else is copied through unchanged, one character to
 - spoken numbers, however punctuated (``redactor.detect.digits``): "six four six" -> "646",
   "one, eight, oh, nine" -> "1809", "double five" -> "55", "twenty twenty five" -> "2025",
   "four hundred twelve" -> "412", "plus nine one ..." -> "+91...";
-- spoken e-mail addresses: "at", "dot", "underscore", "dash" between the parts;
+- spoken e-mail addresses (``redactor.detect.spoken_email``): "at", "at the rate", "dot",
+  "period", "underscore", "dash" between the parts, spelled labels, digit words;
 - letter-by-letter spelling: "J-O-H-N", "j o h n", "S as in Sam" -> the letters.
 """
 
@@ -23,21 +24,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from redactor.detect.digits import number_runs
+from redactor.detect.spoken_email import email_runs
 
 __all__ = ["Normalized", "normalize"]
 
 _AREA_CODE = re.compile(r"(?i)area\s+code[ \t]*")
-TLDS = r"com|org|net|edu|gov|io|co|us|uk|de|fr|info|biz|me|ca|au"
-_SPOKEN_EMAIL = re.compile(
-    rf"(?i)\b([a-z0-9]+(?:(?:\s+(?:dot|underscore|dash|hyphen)\s+|[._-])[a-z0-9]+)*)"
-    rf"(?:\s+at\s+|\s*@\s*)"
-    rf"([a-z0-9]+(?:(?:\s+dot\s+|\.)[a-z0-9]+)*?)(?:\s+dot\s+|\.)({TLDS})\b"
-)
-_SPOKEN_SEP = re.compile(r"(?i)\s+(dot|underscore|dash|hyphen)\s+|\s*@\s*|\s+at\s+")
-_SEP_CHAR = {"dot": ".", "underscore": "_", "dash": "-", "hyphen": "-"}
 # Three or more single letters: "J-O-H-N", "j o h n", "J. O. H. N."
 _SPELLED = re.compile(
-    r"(?<![\w'])([A-Za-z])(?:(?:\.?[ \-]|\.| -(?=[A-Z]))([A-Za-z])(?![\w'])){2,}\.?"
+    r"(?<![\w'])([A-Za-z])(?:(?:\.?[ \-]|\.|,[ \t]?| -(?=[A-Z]))([A-Za-z])(?![\w'])){2,}\.?"
 )
 _AS_IN = re.compile(r"(?i)(?<![\w'])([a-z])\s+(?:as|like)\s+in\s+[a-z]+")
 
@@ -109,21 +103,6 @@ def _short_pieces(text: str, a: int, b: int) -> Iterable[tuple[int, int, str]]:
             pos = m.end()
 
 
-def _email_runs(text: str) -> Iterable[tuple[int, int, str]]:
-    for m in _SPOKEN_EMAIL.finditer(text):
-        raw = m.group()
-        if not re.search(r"(?i)\s(at|dot)\s", raw):
-            continue  # already written; nothing to rewrite
-        written = _SPOKEN_SEP.sub(
-            lambda s: _SEP_CHAR.get(
-                (s.group(1) or "").lower(),
-                "@" if "@" in s.group() or s.group().strip().lower() == "at" else s.group(),
-            ),
-            raw,
-        )
-        yield m.start(), m.end(), re.sub(r"\s+", "", written).lower()
-
-
 def _spelled_runs(text: str) -> Iterable[tuple[int, int, str]]:
     for m in _AS_IN.finditer(text):
         yield m.start(), m.end(), m.group(1).lower()
@@ -138,7 +117,7 @@ def normalize(text: str) -> Normalized:
     taken = bytearray(len(text))
 
     # E-mails first: their parts may be number words or spelled letters.
-    for source in (_email_runs(text), _spelled_runs(text), _number_runs(text)):
+    for source in (email_runs(text), _spelled_runs(text), _number_runs(text)):
         for a, b, new in source:
             if not any(taken[a:b]) and new != text[a:b]:
                 edits.append((a, b, new))

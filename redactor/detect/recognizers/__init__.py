@@ -15,12 +15,13 @@ from redactor.detect.recognizers.cued_number import CuedNumberRecognizer
 from redactor.detect.recognizers.date_of_birth import DateOfBirthRecognizer
 from redactor.detect.recognizers.digit_run import DigitRunRecognizer
 from redactor.detect.recognizers.email import TranscriptEmailRecognizer
-from redactor.detect.recognizers.id_number import IdNumberRecognizer
+from redactor.detect.recognizers.id_number import CuedIdNumberRecognizer, IdNumberRecognizer
 from redactor.detect.recognizers.misheard_email import MisheardEmailRecognizer
 from redactor.detect.recognizers.person_name import PersonNameRecognizer
 from redactor.detect.recognizers.phone import TranscriptPhoneRecognizer
 from redactor.detect.recognizers.spacy_ner import SpacyNerRecognizer
 from redactor.detect.recognizers.spelled_name import CuedSpellingRecognizer, SpelledNameRecognizer
+from redactor.detect.recognizers.spoken_ip import SpokenIpRecognizer
 from redactor.detect.recognizers.ssn import SsnLastFourRecognizer, SsnRecognizer
 from redactor.detect.recognizers.street_address import StreetAddressRecognizer
 from redactor.detect.recognizers.zip_code import StateZipRecognizer, ZipCodeRecognizer
@@ -30,6 +31,7 @@ __all__ = [
     "CardExpiryRecognizer",
     "CardNumberRecognizer",
     "CardSecurityCodeRecognizer",
+    "CuedIdNumberRecognizer",
     "CuedNumberRecognizer",
     "CuedSpellingRecognizer",
     "DateOfBirthRecognizer",
@@ -39,6 +41,7 @@ __all__ = [
     "PersonNameRecognizer",
     "SpacyNerRecognizer",
     "SpelledNameRecognizer",
+    "SpokenIpRecognizer",
     "SsnLastFourRecognizer",
     "SsnRecognizer",
     "StateZipRecognizer",
@@ -56,5 +59,6 @@ NORMALIZED = (
     TranscriptPhoneRecognizer, CardNumberRecognizer, CardSecurityCodeRecognizer,
     CardExpiryRecognizer, SsnRecognizer, SsnLastFourRecognizer, AccountNumberRecognizer,
     ZipCodeRecognizer, StateZipRecognizer, DateOfBirthRecognizer, TranscriptEmailRecognizer,
-    StreetAddressRecognizer, IdNumberRecognizer, MisheardEmailRecognizer,
+    StreetAddressRecognizer, IdNumberRecognizer, MisheardEmailRecognizer, CuedIdNumberRecognizer,
+    SpokenIpRecognizer,
 )  # fmt: skip

@@ -24,3 +24,19 @@ class IdNumberRecognizer(CuePatternRecognizer):
         return sum(c.isdigit() for c in token) >= 6 and not re.search(
             r"(?i)\d(st|nd|rd|th|s)$", token
         )
+
+
+class CuedIdNumberRecognizer(CuePatternRecognizer):
+    """After an identifier cue ("passport number", "licence", "PAN"), a letter or three and
+    six or more digits said apart: "K seven three four nine eight eight seven" (normalised
+    to "K 7349887"), "D-4439033"."""
+
+    NAME = "CuedIdNumberRecognizer.v1"
+    ENTITY = "ID_NUMBER"
+    PATTERN = re.compile(r"(?<![\w\-])([A-Za-z]{1,3}[ \t]*[\-.,]?[ \t]*\d{6,})(?![\w\-])")
+    CUES = frozenset(
+        {"passport", "licence", "license", "id", "pan", "aadhaar", "aadhar", "voter", "member",
+         "policy", "dl", "permit", "visa"}
+    )  # fmt: skip
+    WINDOW = 6
+    base_score = None

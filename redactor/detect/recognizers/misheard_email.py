@@ -15,8 +15,13 @@ import re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-_TLD = r"(?:com|org|net|edu|gov|io|co|us|uk|ca|de|info|biz|me)"
-_CUE = r"\b(?:e-?mail(?:\s+address)?(?:\s+(?:is|it's|was))?\s*:?|email\s+me\s+at|mail\s+me\s+at)"
+from redactor.detect.spoken_email import TLDS
+
+_TLD = rf"(?:{TLDS})"
+_CUE = (
+    r"\b(?:(?:e-?mail(?:\s+(?:address|id))?|mail\s+id)(?:\s+(?:is|it's|was))?\s*:?"
+    r"|email\s+me\s+at|mail\s+me\s+at)"
+)
 # 1-6 words, the last ending in ". tld" / "dot tld" (the normaliser writes "dot" as ".").
 _ADDRESS = rf"((?:[\w'@+-]*\.?[\w'@+-]+\s+){{0,5}}?[\w'@+.-]*?\s?\.\s?{_TLD})\b"
 
@@ -28,7 +33,7 @@ _ASKED = rf"\be-?mail(?:\s+address)?[ \t]*[?.]?[ \t]*\n[ \t]*{_LEAD}"
 
 
 class MisheardEmailRecognizer(EntityRecognizer):
-    NAME = "MisheardEmailRecognizer.v2"
+    NAME = "MisheardEmailRecognizer.v3"
     ENTITY = "EMAIL_ADDRESS"
     PATTERN = re.compile(rf"(?i){_CUE}\s+{_ADDRESS}|{_ASKED}{_ADDRESS}")
     SCORE = 0.85

@@ -37,7 +37,15 @@ CUE_BEFORE = frozenset(
 STRONG_CUES = frozenset(
     {"name is", "name's", "named", "called", "call me", "calls me", "mr", "mrs", "ms", "miss",
      "dr", "this is", "i'm", "i am", "speak to", "speak with", "ask for", "name", "names", "name of",
-     "mister", "missus"}
+     "mister", "missus", "surname", "surname is"}
+)  # fmt: skip
+# A title opens a name but is none ("Mr. Sharma": the span is "Sharma").
+TITLES = frozenset({"mr", "mrs", "ms", "mx", "dr", "mister", "missus", "sir", "madam", "ma'am"})
+# Cues after which a listed name is a name even when it is also a common English word and
+# the text has no capitals ("thank you mrs. page", "my surname is case").
+NAMING_CUES = frozenset(
+    {"mr", "mrs", "ms", "mister", "missus", "dr", "name is", "name's", "surname is", "surname",
+     "named"}
 )  # fmt: skip
 # Capitalised common words that end place and event names, not people's.
 NOT_SURNAMES = frozenset(
@@ -83,7 +91,7 @@ def name_lists() -> tuple[frozenset[str], frozenset[str]]:
 
 
 class PersonNameRecognizer(EntityRecognizer):
-    NAME = "PersonNameRecognizer.v1"
+    NAME = "PersonNameRecognizer.v2"
 
     def __init__(self) -> None:
         super().__init__(supported_entities=["PERSON"], name=self.NAME)
@@ -121,7 +129,7 @@ class PersonNameRecognizer(EntityRecognizer):
         self, toks: list[tuple[int, int, str]], low: list[str], i: int, cased: bool, text: str
     ) -> float | None:
         w = _base(low[i])
-        if w in STOP_WORDS or w in ALWAYS_WORDS or _contraction(w):
+        if w in STOP_WORDS or w in ALWAYS_WORDS or w in TITLES or _contraction(w):
             return None
         prev = low[i - 1] if i else ""
         prev2 = f"{low[i - 2]} {prev}" if i > 1 else ""
@@ -133,6 +141,9 @@ class PersonNameRecognizer(EntityRecognizer):
             return 0.8
         if len(w) < 2:
             return None
+        naming = prev in NAMING_CUES or prev2 in NAMING_CUES
+        if naming and not cased and (w in self.first or w in self.last):
+            return 0.7
         if w not in self.first:
             return self._unlisted(toks, low, i, cased, text, strong, common)
         cue = strong or prev in CUE_BEFORE or nxt in CUE_AFTER

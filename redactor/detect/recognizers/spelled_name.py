@@ -1,4 +1,4 @@
-"""Names spelled letter by letter: "J-O-H-N", "j o h n", "S as in Sam, M as in Mary".
+"""Names spelled letter by letter: "J-O-H-N", "j o h n", "b, e, r", "S as in Sam, M as in Mary".
 
 Four or more single letters in a row, or two or more after a spelling cue ("spell", "spelled",
 "that's"), or any "X as in Y". Three-letter runs without a cue are usually acronyms
@@ -11,11 +11,11 @@ import re
 
 from redactor.detect.recognizers._base import CuePatternRecognizer
 
-_LETTERS = r"(?<![\w'])[A-Za-z](?:(?:\.?[ \-]|\.| -(?=[A-Z]))[A-Za-z](?![\w'])){{{n},}}\.?"
+_LETTERS = r"(?<![\w'])[A-Za-z](?:(?:\.?[ \-]|\.|,[ \t]?| -(?=[A-Z]))[A-Za-z](?![\w'])){{{n},}}\.?"
 
 
 class SpelledNameRecognizer(CuePatternRecognizer):
-    NAME = "SpelledNameRecognizer.v1"
+    NAME = "SpelledNameRecognizer.v2"
     ENTITY = "PERSON"
     PATTERN = re.compile(_LETTERS.format(n=3))
     base_score = 0.6

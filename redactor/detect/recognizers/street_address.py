@@ -26,16 +26,36 @@ SUFFIXES = (
     r"close|row|alley|plaza|park|heights|hill|hills|grove|gardens|mews|walk|crossing|"
     r"expressway|freeway|pike|loop|run|path|point|ridge|view|vista|streets|turnpike"
 )
+# After an address cue, any street type of USPS Publication 28 (appendix C1), and the
+# locality words of Indian addresses ("Suresh colony", "Gandhi nagar", "second cross").
+CUED_SUFFIXES = (
+    rf"{SUFFIXES}|alley|branch|bridge|brooks?|burgs?|bypass|camp|canyon|cape|causeway|centers?|"
+    r"circles|cliffs?|club|commons?|corners?|course|courts|coves?|creek|crest|crossroad|curve|"
+    r"dale|dam|divide|drives|estates?|extensions?|falls?|ferry|fields?|flats?|fords?|forest|"
+    r"forges?|forks?|fort|gateway|glens?|greens?|groves|harbors?|haven|hollow|inlet|islands?|"
+    r"isle|junctions?|keys?|knolls?|lakes?|land|landing|lights?|loaf|locks?|lodge|mall|"
+    r"manors?|meadows?|mills?|mission|motorway|mount|mountains?|neck|orchard|oval|overpass|"
+    r"parks|parkways|passage|pines?|plains?|ports?|points|prairie|radial|ramp|ranch|rapids?|"
+    r"rest|ridges|river|roads|route|rue|shoals?|shores?|skyway|springs?|spurs?|squares|"
+    r"station|stravenue|stream|throughway|trace|track|trafficway|trailer|tunnel|underpass|"
+    r"unions?|valleys?|viaduct|views|villages?|ville|walks|wall|ways|wells?|"
+    r"nagar|colony|layout|vihar|enclave|society|residency|apartments?|towers?|complex|cross|"
+    r"main|marg|chowk|gali|bazaa?r|peth|wadi|puram|bagh|sector|block|phase|stage"
+)
 NAME = r"[^\W\d_][\w'’.\-]*"
 NUM = r"\d{1,6}[a-zA-Z]?"
-UNIT = r"(?:p\.?\s?o\.?\s+box|apt|apartment|suite|ste|unit|flat|box|psc|room|floor|fl|bldg|building|#)\.?\s*#?\s*\d{1,6}"
+UNIT = (
+    r"(?:p\.?\s?o\.?\s+box|apt|apartment|suite|ste|unit|flat|box|psc|room|floor|fl|bldg|building|"
+    r"house|plot|door|shop|#)(?:\s+(?:number|no\b|num\b))?\.?\s*#?\s*\d{1,6}[a-z]?"
+    r"(?:\s*(?:/|slash)\s*\d{1,4}[a-z]?)?"
+)
 _SUFFIXED = re.compile(
     rf"(?i)(?<![\w.])(?:{NUM}\s+)?{NUM}\s+(?:{NAME}\s+){{1,4}}(?:{SUFFIXES})\b\.?"
 )
 # After an address cue, a house number as ASR punctuates it ("4 ,577, Cobblestone Court").
 _ASR_SUFFIXED = re.compile(
     rf"(?i)(?<![\w.])\d{{1,6}}(?:[ \t]*[,.][ \t]*\d{{1,6}})*[ \t]*[,.]?[ \t]+"
-    rf"(?:{NAME}\s+){{1,4}}(?:{SUFFIXES})\b\.?"
+    rf"(?:{NAME}\s+){{1,4}}(?:{CUED_SUFFIXES})\b\.?"
 )
 # After an address cue, an answer that is a house number and the street's name ("651 Big
 # Fisher Ranch.", "505 young divide."): ASR's street types are often no known suffix.
@@ -77,13 +97,27 @@ _UNIT = re.compile(rf"(?i)(?<![\w])(?:{UNIT})(?![\w])")
 # One continuation step: separators, then a unit, a postcode, or a short place line.
 _NEXT = re.compile(
     rf"(?i)([\s,>]*?(?:\?\?\?[ \t]*)?)(?:({UNIT})|(\d{{3,6}}(?:-\d{{3,4}})?)|"
-    rf"((?:[^\W\d_][\w'’.\-]*|\([^\W\d_]+\))(?:[ \t]+(?:[^\W\d_][\w'’.\-]*|\([^\W\d_]+\))){{0,3}}))(?![\w])"
+    rf"((?:[^\W\d_][\w'’.\-]*|\([^\W\d_]+\))(?:[ \t]+(?:[^\W\d_][\w'’.\-]*|\([^\W\d_]+\)|\d{{1,4}}[a-z]?)){{0,3}}))(?![\w])"
+)
+# Steps an Indian address takes that the place line does not: "second cross", "3rd main",
+# and a landmark ("near Hanuman temple", "opposite the bus stand").
+_ORDINAL_STEP = re.compile(
+    r"(?i)[ \t]*,[ \t]*(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+    r"\d{1,2}(?:st|nd|rd|th))[ \t]+(?:cross|main|stage|phase|block|floor|street|road|lane)\b"
+)
+_LANDMARK = re.compile(
+    rf"(?i)[ \t]*,?[ \t]*(?:near|opposite|opp\.|behind|beside|next[ \t]+to)[ \t]+(?:the[ \t]+)?"
+    rf"(?:{NAME}[ \t]+){{0,2}}(?:temple|mandir|masjid|mosque|church|school|college|hospital|"
+    rf"bus[ \t]+stop|bus[ \t]+stand|station|market|park|mall|bank|post[ \t]+office|circle|"
+    rf"signal|petrol[ \t]+pump)\b"
 )
 CUES = frozenset(
     {"address", "live", "lives", "living", "located", "send", "sent", "ship", "deliver",
      "street", "move", "moved", "meet", "at", "on", "to", "corner", "station", "off"}
 )  # fmt: skip
-STOP = (frozenset(STOP_WORDS) - {"via"}) | {"and", "or", "but", "please", "thanks", "ok", "number"}
+STOP = (frozenset(STOP_WORDS) - {"via"}) | {
+    "and", "or", "but", "please", "thanks", "thank", "ok", "okay", "number", "sir", "ma'am", "madam"
+}  # fmt: skip
 # Spoken-number words and months: no street name when lowercase ("ninety three point five").
 LOWER_STOP = frozenset({"point", "plus", "minus", "times", "divided", "percent", "am", "pm",
                         "oclock", "o'clock", "x", "january", "february", "march", "april",
@@ -117,7 +151,7 @@ def _strip_stop(text: str, m: re.Match[str]) -> int:
 
 
 class StreetAddressRecognizer(EntityRecognizer):
-    NAME = "StreetAddressRecognizer.v1"
+    NAME = "StreetAddressRecognizer.v2"
 
     def __init__(self) -> None:
         super().__init__(supported_entities=["STREET_ADDRESS"], name=self.NAME)
@@ -177,6 +211,10 @@ class StreetAddressRecognizer(EntityRecognizer):
     def _extend(text: str, end: int) -> int:
         """Run on over following address lines: units, postcodes, short place names."""
         for _ in range(8):
+            step = _ORDINAL_STEP.match(text, end) or _LANDMARK.match(text, end)
+            if step:
+                end = step.end()
+                continue
             m = _NEXT.match(text, end)
             if not m:
                 break
@@ -188,7 +226,7 @@ class StreetAddressRecognizer(EntityRecognizer):
             if not ("\n" in sep or "," in sep or ">" in sep or _END_PLACE.match(text, m.end())):
                 break  # a place name starts a new line, follows a comma, or ends the address
             words = place.split()
-            if any(w.lower() in STOP and not w.isupper() for w in words):
+            if any(w.lower().strip(".'’-") in STOP and not w.isupper() for w in words):
                 break
             end = m.end()
         return end
