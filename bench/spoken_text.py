@@ -128,6 +128,16 @@ class Gen:
                 [("I spoke to ", None), (first, "PERSON"), (" from your team last week", None)],
                 [("please note the name ", None), (full, "PERSON"), (" for the booking", None)],
                 [("the card is in the name of ", None), (full, "PERSON")],
+                [("okay ", None), (first, "PERSON"), (", I will check and call you back", None)],
+                [("thanks ", None), (first, "PERSON"), (", that was helpful", None)],
+                [("ask ", None), (first, "PERSON"), (" to call me after lunch", None)],
+                [(last, "PERSON"), (" ji, your complaint is registered", None)],
+                [("it is registered under ", None), (full, "PERSON")],
+                [("", None), (first, "PERSON"), ("'s account was blocked yesterday", None)],
+                [("I was talking to ", None), (full, "PERSON"), (" from the branch", None)],
+                [("my husband ", None), (first, "PERSON"), (" will come to collect it", None)],
+                [("the nominee is ", None), (full, "PERSON")],
+                [("yes, ", None), (first, "PERSON"), (" speaking", None)],
             ]
         )
 

@@ -45,8 +45,19 @@ TITLES = frozenset({"mr", "mrs", "ms", "mx", "dr", "mister", "missus", "sir", "m
 # the text has no capitals ("thank you mrs. page", "my surname is case").
 NAMING_CUES = frozenset(
     {"mr", "mrs", "ms", "mister", "missus", "dr", "name is", "name's", "surname is", "surname",
-     "named"}
+     "named", "with miss", "you miss", "hello miss", "hi miss", "dear miss", "thanks miss"}
 )  # fmt: skip
+# Said right after a name: the Indian honorific ("Sharma ji", "Kalita ji, your complaint").
+HONORIFICS_AFTER = frozenset({"ji", "jee", "sahab", "saab", "sahib"})
+# Words said before "ji" that are no names ("haan ji", "theek hai ji", "sorry ji").
+NOT_BEFORE_JI = frozenset(
+    {"haan", "han", "ha", "nahi", "nahin", "accha", "achha", "acha", "theek", "thik", "hai",
+     "ok", "okay", "yes", "no", "sorry", "thank", "thanks", "bas", "bilkul", "ji", "please",
+     "sir", "madam", "right", "sure", "bye", "hello", "namaste"}
+)  # fmt: skip
+# A first name (or an uncommon surname) addressed after these and before a comma: "okay
+# kavya, I will check".
+VOCATIVE_BEFORE = frozenset({"okay", "ok", "thanks", "thank you", "hi", "hello", "dear", "yes"})
 # Capitalised common words that end place and event names, not people's.
 NOT_SURNAMES = frozenset(
     {"street", "st", "road", "avenue", "lane", "drive", "day", "orchestra", "band", "club",
@@ -142,8 +153,21 @@ class PersonNameRecognizer(EntityRecognizer):
         if len(w) < 2:
             return None
         naming = prev in NAMING_CUES or prev2 in NAMING_CUES
-        if naming and not cased and (w in self.first or w in self.last):
+        listed = w in self.first or w in self.last
+        if naming and not cased and listed:
             return 0.7
+        if (
+            nxt in HONORIFICS_AFTER
+            and w not in NOT_BEFORE_JI
+            and text[toks[i][1] : toks[i + 1][0]] == " "
+        ):
+            return 0.7
+        if (
+            (w in self.first or (w in self.last and not common))
+            and (prev in VOCATIVE_BEFORE or prev2 in VOCATIVE_BEFORE)
+            and text[toks[i][1] : toks[i][1] + 1] == ","
+        ):
+            return 0.6
         if w not in self.first:
             return self._unlisted(toks, low, i, cased, text, strong, common)
         cue = strong or prev in CUE_BEFORE or nxt in CUE_AFTER
