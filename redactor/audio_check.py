@@ -46,7 +46,7 @@ __all__ = [
     "verify",
 ]
 
-PRODUCER = "audio-check.v1"
+PRODUCER = "audio-check.v2"
 WINDOW_S = 1.5  # context heard on each side of a bleep
 TONE_S = 0.3  # of the bleep itself, at each edge
 MIN_DIGITS = 4
