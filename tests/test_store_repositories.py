@@ -11,7 +11,7 @@ import pytest
 from redactor.errors import NotFoundError, PurgedError
 from redactor.purge import purge
 from redactor.store import DataCategory, NewArtifact, RecordingStatus, Store
-from redactor.store.records import ExportStatus, Role, WebhookStatus
+from redactor.store.records import ExportStatus, PurgeReceipt, Role, WebhookStatus
 from tests.synthetic import make_recording
 
 
@@ -50,10 +50,15 @@ def test_webhooks_rotation_keeps_two_and_events_are_idempotent(memory_store: Sto
     args = {"host": "acme", "event_id": "e1", "recording_id": "r1"}
     assert hooks.add_event(**args, status=WebhookStatus.ACCEPTED, receipt=None) is True
     assert hooks.add_event(**args, status=WebhookStatus.ACCEPTED, receipt=None) is False
-    hooks.finish_event("acme", "e1", WebhookStatus.DONE, {"reason": "host-deleted"})
+    receipt = PurgeReceipt(
+        recording_id="r1", reason="host-deleted", stored=True,
+        purged_at="2026-12-02T00:00:00.000000+00:00", counts={"segments": 3}, rows={},
+        removed=[], source_sha256="0" * 64, files=1, sections={"dataset-exports": []},
+    )  # fmt: skip
+    hooks.finish_event("acme", "e1", WebhookStatus.DONE, receipt)
     event = hooks.event("acme", "e1")
     assert event is not None and event.status == WebhookStatus.DONE
-    assert event.receipt == {"reason": "host-deleted"} and event.finished_at is not None
+    assert event.receipt == receipt and event.finished_at is not None
     assert hooks.event("globex", "e1") is None, "another host's event is invisible"
 
 

@@ -400,7 +400,7 @@ class WebhookEvent:
     status: WebhookStatus
     received_at: datetime
     finished_at: datetime | None
-    receipt: dict[str, Any] | None
+    receipt: PurgeReceipt | None  # the purge's receipt, once it ran
 
 
 # -- datasets ------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from redactor.store import schema as s
 from redactor.store.audit import AuditLog
 from redactor.store.db import Database, now
-from redactor.store.records import WebhookEvent, WebhookStatus
+from redactor.store.records import PurgeReceipt, WebhookEvent, WebhookStatus
 
 __all__ = ["Webhooks"]
 
@@ -82,7 +82,7 @@ class Webhooks:
         event_id: str,
         recording_id: str,
         status: WebhookStatus,
-        receipt: dict[str, Any] | None,
+        receipt: PurgeReceipt | None,
     ) -> bool:
         """Record a received event and its audit entry; False if the host sent it before."""
         ts = now()
@@ -96,7 +96,7 @@ class Webhooks:
                         status=str(status),
                         received_at=ts,
                         finished_at=None if status == WebhookStatus.ACCEPTED else ts,
-                        receipt=None if receipt is None else json.dumps(receipt, sort_keys=True),
+                        receipt=_receipt_json(receipt),
                     )
                 )
                 # Not the host's recording (or none): the entry must not land on it, where
@@ -114,12 +114,12 @@ class Webhooks:
         return True
 
     def finish_event(
-        self, host: str, event_id: str, status: WebhookStatus, receipt: dict[str, Any] | None
+        self, host: str, event_id: str, status: WebhookStatus, receipt: PurgeReceipt | None
     ) -> None:
         e = s.webhook_events
         values: dict[str, Any] = {"status": str(status), "finished_at": now()}
         if receipt is not None:
-            values["receipt"] = json.dumps(receipt, sort_keys=True)
+            values["receipt"] = _receipt_json(receipt)
         with self._db.begin() as conn:
             conn.execute(
                 update(e).where(e.c.host == host, e.c.event_id == event_id).values(**values)
@@ -153,5 +153,16 @@ class Webhooks:
             status=WebhookStatus(row.status),
             received_at=row.received_at,
             finished_at=row.finished_at,
-            receipt=json.loads(row.receipt) if row.receipt else None,
+            receipt=_receipt(row.receipt),
         )
+
+
+def _receipt_json(receipt: PurgeReceipt | None) -> str | None:
+    return None if receipt is None else json.dumps(receipt.as_dict(), sort_keys=True)
+
+
+def _receipt(body: str | None) -> PurgeReceipt | None:
+    """The stored receipt; rows written before receipts were typed may hold ``{}`` (a purge
+    with no receipt of its own), read as none."""
+    d = json.loads(body) if body else None
+    return PurgeReceipt.from_dict(d) if d else None

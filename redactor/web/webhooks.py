@@ -31,7 +31,7 @@ from redactor.errors import InputError, RedactorError
 from redactor.ingest import validate_id
 from redactor.purge import begin_purge
 from redactor.store import Store
-from redactor.store.records import PurgeStatus, WebhookStatus
+from redactor.store.records import PurgeReceipt, PurgeStatus, WebhookStatus
 from redactor.web.deps import store_of
 from redactor.web.signing import (
     LEGACY_SIG_HEADER,
@@ -145,7 +145,7 @@ def _accepted(event_id: str, status: WebhookStatus) -> JSONResponse:
 
 def _initial_status(
     store: Store, purge_fn: Any, host: str, rid: str
-) -> tuple[WebhookStatus, dict[str, Any] | None]:
+) -> tuple[WebhookStatus, PurgeReceipt | None]:
     """accepted (purge to run), done (purged before: its receipt) or not_found.
 
     Before ``accepted`` is recorded (and answered) the purge job is committed, so a server
@@ -158,7 +158,7 @@ def _initial_status(
     if tomb is not None and tomb.host == host:
         if job is not None and job.status == PurgeStatus.RUNNING:
             return WebhookStatus.ACCEPTED, None  # a purge cut off earlier: finish it
-        return WebhookStatus.DONE, tomb.receipt.as_dict() if tomb.receipt else {}
+        return WebhookStatus.DONE, tomb.receipt
     if store.recordings.exists(rid):
         if store.recordings.get(rid).host != host:
             return WebhookStatus.NOT_FOUND, None
@@ -167,7 +167,7 @@ def _initial_status(
     if tomb is None:
         begin_purge(store, rid, "host-deleted", host=host)
         receipt = purge_fn(store, rid, "host-deleted", actor=f"webhook:{host}")
-        return WebhookStatus.NOT_FOUND, receipt.as_dict()
+        return WebhookStatus.NOT_FOUND, receipt
     return WebhookStatus.NOT_FOUND, None
 
 
@@ -180,7 +180,7 @@ def resume_events(store: Store, purge_fn: Any) -> int:
 
 
 def _run_purge(store: Store, purge_fn: Any, host: str, event_id: str, rid: str) -> None:
-    receipt: dict[str, Any] | None = None
+    receipt: PurgeReceipt | None = None
     try:
         receipt = purge_fn(
             store,
@@ -188,7 +188,7 @@ def _run_purge(store: Store, purge_fn: Any, host: str, event_id: str, rid: str) 
             "host-deleted",
             actor=f"webhook:{host}",
             audit_detail={"event_id": event_id},
-        ).as_dict()
+        )
         status = WebhookStatus.DONE
     except RedactorError as exc:
         log.warning("webhook event purge failed: %s", type(exc).__name__)
@@ -211,5 +211,9 @@ def webhook_event(store: Store, host: str | None, event_id: str) -> dict[str, An
         "status": event.status,
         "received_at": event.received_at.isoformat(),
         "finished_at": event.finished_at.isoformat() if event.finished_at else None,
-        "receipt": event.receipt,
+        # a purge done before with no receipt of its own (a tombstone made before the
+        # recording was stored) answers {}, as it always has
+        "receipt": event.receipt.as_dict()
+        if event.receipt
+        else ({} if event.status == WebhookStatus.DONE else None),
     }
