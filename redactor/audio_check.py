@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 PRODUCER = "audio-check.v2"
-WINDOW_S = 1.5  # context heard on each side of a bleep
+WINDOW_S = 1.0  # context heard on each side of a bleep
 TONE_S = 0.3  # of the bleep itself, at each edge
 MIN_DIGITS = 4
 EDGE_S = 0.4  # any digit heard this close to a bleep is the rest of the value
