@@ -114,6 +114,11 @@ def windows(samples: np.ndarray, window_s: float) -> list[tuple[int, int]]:
     return list(itertools.pairwise(cuts))
 
 
+def _silent(samples: np.ndarray) -> bool:
+    """Digital silence (all samples within 1e-4 of zero)."""
+    return max(float(samples.max()), -float(samples.min())) <= 1e-4
+
+
 def default_speakers(n_channels: int, speakers: Sequence[str]) -> list[str]:
     if len(speakers) >= n_channels:
         return list(speakers[:n_channels])
@@ -231,12 +236,7 @@ class FasterWhisperTranscriber:
         """Decode one looping segment again with the sequential decoder's temperature fallback."""
         lo = max(0, int((start - 0.2) * SAMPLE_RATE))
         hi = min(len(samples), int((end + 0.2) * SAMPLE_RATE))
-        segments, _info = self.model.transcribe(
-            samples[lo:hi],
-            vad_filter=False,
-            condition_on_previous_text=False,
-            **self._decode_options(),
-        )
+        segments, _info = self._decode_as_is(samples[lo:hi])
         offset = lo / SAMPLE_RATE
         return [_Shifted(seg, offset) for seg in segments]
 
@@ -250,13 +250,19 @@ class FasterWhisperTranscriber:
                 result.append(words)
         return result
 
-    def _channel_words(
-        self, samples: np.ndarray, seen: list[str], relisten: bool
-    ) -> list[list[HeardWord]]:
+    def _channel_words(self, samples: np.ndarray, seen: list[str]) -> list[list[HeardWord]]:
         result = self._kept_words(self._channel_segments(samples, seen))
-        if relisten:
+        if self.spec.relisten:
             result += self._relisten(samples, result)
         return result
+
+    def _decode_as_is(self, track: np.ndarray, **overrides: Any) -> tuple[list[Any], Any]:
+        """One sequential decode of a whole (glued) track: no VAD, no carried context."""
+        opts = {**self._decode_options(), **overrides}
+        segments, info = self.model.transcribe(
+            track, vad_filter=False, condition_on_previous_text=False, **opts
+        )
+        return list(segments), info
 
     def _relisten(self, samples: np.ndarray, heard: list[list[HeardWord]]) -> list[list[HeardWord]]:
         """Decode again, in one glued track, the speech the first pass heard no word in."""
@@ -265,9 +271,7 @@ class FasterWhisperTranscriber:
         if not missed:
             return []
         track, pieces = glue((0, samples, a, b) for a, b in missed)
-        segments, _info = self.model.transcribe(
-            track, vad_filter=False, condition_on_previous_text=False, **self._decode_options()
-        )
+        segments, _info = self._decode_as_is(track)
         words = [w for seg_words in self._kept_words(segments) for w in seg_words]
         return new_words(place(words, pieces), times)
 
@@ -276,9 +280,9 @@ class FasterWhisperTranscriber:
         raw: list[tuple[float, str, list[tuple[str, float, float, float]]]] = []
         seen: list[str] = []  # Whisper's language per decoded stretch
         for samples, speaker in zip(audio.channels, names, strict=True):
-            if max(float(samples.max()), -float(samples.min())) <= 1e-4:
+            if _silent(samples):
                 continue  # digital silence: nothing to transcribe, nothing to invent
-            for words in self._channel_words(samples, seen, self.spec.relisten):
+            for words in self._channel_words(samples, seen):
                 raw.append((words[0][1], speaker, words))
         raw.sort(key=lambda item: item[0])
         segments = tuple(build_segment(i, spk, words) for i, (_, spk, words) in enumerate(raw))
@@ -303,11 +307,10 @@ class FasterWhisperTranscriber:
         segments: list[Any] = []
         language = "en"
         for samples in audio.channels:
-            if max(float(samples.max()), -float(samples.min())) <= 1e-4:
+            if _silent(samples):
                 continue
-            opts = {**self._decode_options(), "beam_size": self.CHECK_BEAM_SIZE}
-            found, info = self.model.transcribe(
-                samples, vad_filter=False, condition_on_previous_text=False, temperature=0.0, **opts
+            found, info = self._decode_as_is(
+                samples, beam_size=self.CHECK_BEAM_SIZE, temperature=0.0
             )
             segments.extend(found)
             language = str(info.language)

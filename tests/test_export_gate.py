@@ -40,6 +40,9 @@ def _range(text: str, value: str, label: str = "PHONE_NUMBER") -> tuple[int, int
         ("it is john dot smith at example dot com", None, "email-shape"),
         ("my address is at gmail, the usual", None, "email-shape"),
         ("we met at the office dot", None, None),
+        ("it's neel underscore raju at the rate yahoo dot co dot in", None, "email-shape"),
+        ("priya at the rate of rediffmail, as before", None, "email-shape"),
+        ("interest at the rate of five percent", None, None),
         ("Thanks, have a great day!", None, None),
     ],
 )

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from redactor.dataset.rows import Row
 from redactor.detect.protocol import Detector
+from redactor.detect.spoken_email import TLDS
 
 __all__ = ["DIGIT_RUN_MIN", "GATE_MIN_SCORE", "Gate"]
 
@@ -57,8 +58,9 @@ _SEP = re.compile(r"^[\s,.\-/()]*$")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SPOKEN_EMAIL = re.compile(
-    r"\b\w+\s+at\s+\w+(?:\s+dot\s+\w+)*\s+dot\s+(?:com|net|org|edu|gov|io|co|uk|us|ca|de)\b"
-    r"|\bat\s+(?:gmail|yahoo|hotmail|outlook|icloud|aol|protonmail)\b",
+    rf"\b\w+\s+at(?:\s+the\s+rate(?:\s+of)?)?\s+\w+(?:\s+(?:dot|period)\s+\w+)*"
+    rf"\s+(?:dot|period)\s+(?:{TLDS})\b"
+    r"|\bat(?:\s+the\s+rate(?:\s+of)?)?\s+(?:gmail|yahoo|hotmail|outlook|icloud|aol|protonmail|rediffmail)\b",
     re.I,
 )
 # Words a detected entity may reach into without being personal data itself.

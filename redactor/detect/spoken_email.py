@@ -77,11 +77,10 @@ def email_runs(text: str) -> Iterator[tuple[int, int, str]]:
         if cued is not None and cued.end() == start:
             start = cued.start(1)
         end = dom.end()
-        written = _write(text[start:end])
         if "@" in text[start:end] and " " not in text[start:end]:
             continue  # written already
         pos = end
-        yield start, end, written
+        yield start, end, _write(text[start:end])
 
 
 _SPELLED = re.compile(rf"(?i)(?<![a-z0-9]){_LETTERS}")
