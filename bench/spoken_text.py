@@ -32,11 +32,33 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import RESULTS
 from spoken_calls import ONES, groups_of, say_digits, two_digits
 
-GENERATOR = "spoken-text.v1"
+GENERATOR = "spoken-text.v2"  # v2: names from names-dataset, more name and address forms
+NAMES_CACHE = RESULTS / "names_top.json"
+COUNTRIES = {"en_IN": "IN", "en_US": "US", "en_GB": "GB"}
 Piece = tuple[str, str | None]  # text, label (None: plain text)
 
 HOMOPHONES = {"two": ["to", "too"], "four": ["for"], "one": ["won"], "eight": ["ate"],
               "zero": ["oh", "naught", "nil", "o"], "three": ["tree", "free"]}  # fmt: skip
+
+
+def top_names(n: int = 400) -> dict[str, dict[str, list[str]]]:
+    """Per locale, the ``n`` most common first and last names people use (names-dataset:
+    Facebook profiles per country), not Faker's lists, which the detector itself uses: a
+    name the detector has never listed must be found from its context. Cached as JSON."""
+    if NAMES_CACHE.exists():
+        return dict(json.loads(NAMES_CACHE.read_text(encoding="utf-8")))
+    from names_dataset import NameDataset  # pip install '.[bench]' (55 MB, loads in ~20 s)
+
+    nd = NameDataset()
+    out: dict[str, dict[str, list[str]]] = {}
+    for loc, country in COUNTRIES.items():
+        firsts = nd.get_top_names(n=n, country_alpha2=country)[country]
+        lasts = nd.get_top_names(n=n, country_alpha2=country, use_first_names=False)[country]
+        clean = lambda names: [x for x in names if x.isalpha() and len(x) > 2]  # noqa: E731
+        out[loc] = {"first": clean(firsts["M"] + firsts["F"]), "last": clean(lasts)}
+    NAMES_CACHE.parent.mkdir(parents=True, exist_ok=True)
+    NAMES_CACHE.write_text(json.dumps(out), encoding="utf-8")
+    return out
 
 
 class Gen:
@@ -47,9 +69,17 @@ class Gen:
         self.fakes = {loc: Faker(loc) for loc in ("en_IN", "en_US", "en_GB")}
         for i, f in enumerate(self.fakes.values()):
             f.seed_instance(seed + i)
+        self.names = top_names()
+
+    def locale(self) -> str:
+        return self.rng.choice(["en_IN", "en_IN", "en_US", "en_GB"])
 
     def fake(self) -> Any:
-        return self.fakes[self.rng.choice(["en_IN", "en_IN", "en_US", "en_GB"])]
+        return self.fakes[self.locale()]
+
+    def first_last(self) -> tuple[str, str]:
+        pool = self.names[self.locale()]
+        return self.rng.choice(pool["first"]), self.rng.choice(pool["last"])
 
     def chance(self, p: float) -> bool:
         return self.rng.random() < p
@@ -94,13 +124,97 @@ class Gen:
 
     # ------------------------------------------------------------ values
 
+    def spell_for(self, word: str) -> str:
+        """Spelled with words: "p for peter, r as in robert, i, y, a"."""
+        out = []
+        for ch in word.lower():
+            if self.chance(0.5):
+                first, _last = self.first_last()
+                key = self.rng.choice(["apple", "ball", "cat", "dog", "echo", "fox", "golf",
+                                       "hotel", "india", "juliet", "kilo", "lima", "mike",
+                                       "november", "oscar", "papa", "queen", "romeo", "sugar",
+                                       "tango", "uniform", "victor", "whisky", "x-ray",
+                                       "yankee", "zebra", first.lower()])  # fmt: skip
+                out.append(f"{ch} {self.rng.choice(['for', 'as in', 'like'])} {key}")
+            else:
+                out.append(ch)
+        return ", ".join(out)
+
     def person(self) -> list[Piece]:
         f = self.fake()
-        first, last = f.first_name(), f.last_name()
+        first, last = self.first_last()
         full = f"{first} {last}"
         title = self.rng.choice(["mister ", "Mr. ", "Mrs. ", "Ms. ", "miss ", ""])
+        initials = " ".join(self.rng.sample("abcdghjklmnprstv", self.rng.randint(1, 2)))
+        relation = self.rng.choice(["father", "mother", "wife", "husband", "son", "daughter",
+                                    "brother", "sister", "father-in-law", "uncle", "grandfather"])  # fmt: skip
+        role = self.rng.choice(["agent", "executive", "officer", "manager", "doctor", "dr.",
+                                "advocate", "professor", "inspector", "nurse"])  # fmt: skip
+        honor = self.rng.choice(["shri ", "smt ", "sri ", "kumari ", "mrs. ", "dr. "])
         return self.rng.choice(
             [
+                [
+                    ("I am calling on behalf of my ", None),
+                    (relation, None),
+                    (" ", None),
+                    (full, "PERSON"),
+                ],
+                [("my ", None), (relation, None), ("'s name is ", None), (first, "PERSON")],
+                [("the customer name is ", None), (f"{initials.upper()} {last}", "PERSON")],
+                [("name ", None), (f"{initials.upper()} {last}", "PERSON"), (", yes", None)],
+                [
+                    ("first name ", None),
+                    (first, "PERSON"),
+                    (", last name ", None),
+                    (last, "PERSON"),
+                ],
+                [("the patient name is ", None), (full, "PERSON")],
+                [("the beneficiary is ", None), (honor, None), (full, "PERSON")],
+                [
+                    ("I spoke to ", None),
+                    (role, None),
+                    (" ", None),
+                    (first, "PERSON"),
+                    (" yesterday", None),
+                ],
+                [
+                    ("", None),
+                    (role.capitalize(), None),
+                    (" ", None),
+                    (full, "PERSON"),
+                    (" referred me", None),
+                ],
+                [("good morning ", None), (title, None), (last, "PERSON")],
+                [("bye ", None), (first, "PERSON"), (", take care", None)],
+                [("yes I am ", None), (first, "PERSON"), (", the account holder", None)],
+                [("spell it ", None), (self.spell_for(first), "PERSON")],
+                [("it's ", None), (last, "PERSON"), (", ", None), (self.spell_for(last), "PERSON")],
+                [("", None), (f"{last} {first}", "PERSON"), (" is the name on the passbook", None)],
+                [
+                    ("my kids ", None),
+                    (first, "PERSON"),
+                    (" and ", None),
+                    (self.first_last()[0], "PERSON"),
+                    (" need new cards", None),
+                ],
+                [("please transfer it to ", None), (first, "PERSON"), ("'s account", None)],
+                [("hello, am I talking to ", None), (first, "PERSON"), ("?", None)],
+                [("the booking is under the name of ", None), (full, "PERSON")],
+                [("", None), (first, "PERSON"), (" from the accounts team will call you", None)],
+                [("my landlord ", None), (full, "PERSON"), (" has the papers", None)],
+                [("you are speaking with ", None), (first, "PERSON"), (", how may I help", None)],
+                [
+                    ("the nominee will be my ", None),
+                    (relation, None),
+                    (" ", None),
+                    (first, "PERSON"),
+                ],
+                [
+                    ("", None),
+                    (title.strip().capitalize() + " " if title else "", None),
+                    (last, "PERSON"),
+                    (" asked me to call", None),
+                ],
                 [("my name is ", None), (full, "PERSON")],
                 [("this is ", None), (first, "PERSON"), (f" calling from {f.company()}", None)],
                 [("hi ", None), (first, "PERSON"), (", how can I help you today", None)],
@@ -165,7 +279,7 @@ class Gen:
 
     def email(self) -> list[Piece]:
         f = self.fake()
-        first, last = f.first_name().lower(), f.last_name().lower()
+        first, last = (x.lower() for x in self.first_last())
         dot = self.rng.choice([" dot ", " dot ", " period "])
         local_kind = self.rng.randrange(6)
         if local_kind == 0:
@@ -213,33 +327,71 @@ class Gen:
         return [(lead, None), (number, "US_SSN")]
 
     def street(self) -> list[Piece]:
-        f = self.fakes["en_IN"] if self.chance(0.55) else self.fakes["en_US"]
-        n = self.rng.randint(1, 999)
-        said_n = self.rng.choice([str(n), " ".join(ONES[int(d)] for d in str(n)),
-                                  two_digits(n % 100) if n < 100 else str(n)])  # fmt: skip
+        f = (
+            self.fakes["en_IN"]
+            if self.chance(0.55)
+            else self.fakes[self.rng.choice(["en_US", "en_GB"])]
+        )
+        r = self.rng
+        n = r.randint(1, 999)
+        said_n = r.choice([str(n), " ".join(ONES[int(d)] for d in str(n)),
+                           two_digits(n % 100) if n < 100 else str(n)])  # fmt: skip
+        k = r.randint(1, 40)
+        nth = r.choice(["first", "second", "third", "fourth", "fifth", "1st", "2nd", "3rd", "4th",
+                        "6th", "8th", "twelfth"])  # fmt: skip
+        _first, surname = self.first_last()
         if f is self.fakes["en_IN"]:
-            area = f.last_name()
-            value = self.rng.choice(
+            area = r.choice([f.last_name(), surname])
+            value = r.choice(
                 [f"flat {said_n}, {area} apartments, {f.street_name()}",
                  f"house number {said_n}, {area} nagar",
-                 f"plot number {said_n}, sector {self.rng.randint(1, 60)}",
-                 f"door number {n} slash {self.rng.randint(1, 30)}, {area} street",
+                 f"plot number {said_n}, sector {k}",
+                 f"door number {n} slash {k}, {area} street",
                  f"{said_n} {area} road", f"{n}, {area} colony, {f.street_name()}",
-                 f"house no {n}, {area} layout, {self.rng.choice(['first', 'second', 'third'])} cross"]
+                 f"house no {n}, {area} layout, {nth} cross",
+                 f"{said_n}, {nth} main, {nth} cross, {area} layout",
+                 f"flat number {said_n}, {r.choice('ABCDE')} block, {area} residency",
+                 f"{said_n} {area} marg",
+                 f"H no {n}, gali number {k}, {area} vihar",
+                 f"{n}/{k} {area} street, {nth} floor",
+                 f"shop number {said_n}, {area} market, main road"]
             )  # fmt: skip
+            if self.chance(0.3):
+                pin = r.choice("1234567") + self.digits(6)[1:]
+                value += f", {f.city()} " + r.choice(["", "pin code ", "pin "]) + self.spoken(pin)
+        elif f is self.fakes["en_US"]:
+            street = f.street_name()
+            value = r.choice(
+                [f"{said_n} {street}", f.street_address(),
+                 f"{n} {surname} {r.choice(['street', 'avenue', 'road', 'lane', 'drive', 'boulevard', 'court', 'place'])}",
+                 f"{said_n} {street}, apartment {k}{r.choice(['', 'B', ' C'])}",
+                 f"{n} {street}, suite {k * 10}",
+                 f"{said_n} north {surname} parkway",
+                 f"P O box {said_n}"]
+            )  # fmt: skip
+            if self.chance(0.3):
+                value += (
+                    f", {f.city()} " + r.choice(["", "zip code "]) + self.spoken(self.digits(5))
+                )
         else:
-            value = self.rng.choice(
-                [f"{said_n} {f.street_name()}", f.street_address(),
-                 f"{n} {f.last_name()} {self.rng.choice(['street', 'avenue', 'road', 'lane', 'drive'])}"]
+            road = r.choice(["close", "gardens", "crescent", "terrace", "road", "street", "way",
+                             "mews", "grove"])  # fmt: skip
+            value = r.choice(
+                [f"{said_n} {surname} {road}", f"flat {k}, {n} {surname} {road}",
+                 f"{n} {f.street_name()}"]
             )  # fmt: skip
-        lead = self.rng.choice(
+            if self.chance(0.35):
+                value += ", " + f.postcode()
+        lead = r.choice(
             ["my address is ", "I live at ", "please deliver it to ", "the address is ",
-             "ship it to ", "the billing address is ", "I stay at ", "it's "]
+             "ship it to ", "the billing address is ", "I stay at ", "it's ",
+             "the service address is ", "my permanent address is ", "send the courier to ",
+             "the current address is ", "our office is at ", "the delivery location is "]
         )  # fmt: skip
         if self.chance(0.25):  # a landmark is part of an Indian address
-            value += f" near {f.last_name()} {self.rng.choice(['temple', 'school', 'bus stop'])}"
-        tail = self.rng.choice(["", f", {f.city()}", ""])
-        return [(lead, None), (value, "STREET_ADDRESS"), (tail, None)]
+            value += f" near {f.last_name()} {r.choice(['temple', 'school', 'bus stop', 'petrol pump', 'hospital'])}"
+        value += r.choice(["", f", {f.city()}", ""])  # the city is part of the address
+        return [(lead, None), (value, "STREET_ADDRESS")]
 
     def bank(self) -> list[Piece]:
         number = self.spoken(

@@ -15,8 +15,9 @@ def found(text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("kind", "text", "expected"),
     [
-        ("spoken", "S as in Sam, M as in Mary", "S as in Sam, M as in Mary"),
         ("cued", "let me spell it: b o", "b o"),
+        ("cued-echo", "so my surname is sah, spelled S A H, okay?", "sah"),
+        ("cued-keyed", "spell it M, A like yankee", "M, A like yankee"),
         ("negative", "a b testing is fun", None),
     ],
 )

@@ -12,6 +12,12 @@ def found(text: str) -> list[str]:
     return recognizer_hits(PersonNameRecognizer, text)
 
 
+def test_initials_are_no_articles_or_contractions() -> None:
+    assert found("we have a T J Max over here") == ["T J Max"]
+    assert found("I 'm a Giants fan") == ["Giants"]
+    assert found("the customer name is r k sharma") == ["r k sharma"]
+
+
 def test_title_is_not_part_of_the_name() -> None:
     assert found("sure ma'am, thank you Mr. Sharma, have a nice day.") == ["Sharma"]
     assert found("this is page two of the form") == []
@@ -52,6 +58,20 @@ def test_title_is_not_part_of_the_name() -> None:
         ),
         ("negative-lower-greeting", "send email to my friend saying hi", None),
         ("negative-month", "see you in April", None),
+        # v7: personal cues, rare words, initials, possessives
+        ("lower-relation", "i am calling on behalf of my father suresh kumar", "suresh kumar"),
+        ("lower-role", "i spoke to agent vikram yesterday", "vikram"),
+        ("lower-rare-after-ask", "yes sir, ask avinash to call me after lunch", "avinash"),
+        ("lower-speaking-with", "you are speaking with bhat, how may i help", "bhat"),
+        ("lower-honorific-title", "the beneficiary is smt diya hoque", "diya hoque"),
+        ("lower-initials", "the customer name is r k sharma", "r k sharma"),
+        ("written-initials", "so the customer name is G J Reid.", "G J Reid"),
+        ("lower-possessive", "please transfer it to gouri's account", "gouri"),
+        ("lower-kids", "my kids rohan and riya need new cards", "riya"),
+        ("lower-name-speaking", "yes, nagesh speaking", "nagesh"),
+        ("written-cue-known", "so ask Sudha to call me after lunch", "Sudha"),
+        ("negative-brand-card", "my aadhaar card and my jio mobile", None),
+        ("negative-ask-common", "ask questions to the agent later", None),
     ],
 )
 def test_recognizer_person_name_table(kind: str, text: str, expected: str | None) -> None:

@@ -113,6 +113,31 @@ def found(text: str) -> list[str]:
         ("negative-years", "how long did you live in Allendale?\ntwenty years ago", None),
         ("negative-month", "am i free on april one two thousand and seventeen", None),
         ("negative-stutter", "so , that 's one , one way he looked at it", None),
+        # v3: a cued answer runs to the end of its clause, city and pin code included
+        (
+            "cued-indian-main-cross",
+            "uh, i stay at 216, first main, first cross, karan layout near khanna hospital, shimla.",
+            "216, first main, first cross, karan layout near khanna hospital, shimla",
+        ),
+        (
+            "cued-gali-vihar-pin",
+            "my address is H no 353, gali number 23, Butala vihar, Panvel pin code four, zero, nine, seven, two, two",
+            "H no 353, gali number 23, Butala vihar, Panvel pin code four, zero, nine, seven, two, two",
+        ),
+        (
+            "cued-uk-postcode",
+            "the billing address is 816 Lyons Track, KY63 0TA, and it has been three days",
+            "816 Lyons Track, KY63 0TA",
+        ),
+        (
+            "cued-stops-at-thanks",
+            "send the courier to flat 9, 533 Patra street, okay? thank you",
+            "flat 9, 533 Patra street",
+        ),
+        ("negative-ip-address", "keep getting address 41.173.96.26 blocked error", None),
+        ("negative-email-address", "my email address is 3 words long", None),
+        ("negative-count", "we lived at 3 places before this one", None),
+        ("negative-no-number", "my address is the same as before, thank you", None),
     ],
 )
 def test_recognizer_street_address_table(kind: str, text: str, expected: str | None) -> None:

@@ -30,6 +30,10 @@ __all__ = ["INTERJECTIONS", "Lexicon", "NerView", "is_uncased", "lexicon", "ner_
 
 # A word counts as proper when its capitalised form is this much (natural log) more likely.
 PROPER_MARGIN = 0.5
+# Rarer than this (natural log, about 1 in 5 million tokens) a lowercase word is no everyday
+# English word, however it is written: "avinash", "sudha" and "dubey" are mostly lowercase in
+# that corpus (user names, handles), yet no one says them but as names.
+RARE_LOGPROB = -15.5
 NEVER_LOWER = 99.0
 _WORD = re.compile(r"[^\W\d_]+")
 # Sentence openers that English capitalises about as often as names ("Oh", "Yeah").
@@ -50,6 +54,7 @@ class Lexicon:
 
     common: frozenset[str]
     proper: dict[str, float]  # word -> how much likelier capitalised (natural log)
+    frequent: frozenset[str] = frozenset()  # lowercase words at least ``RARE_LOGPROB`` likely
 
     def is_common(self, word: str) -> bool:
         return word in self.common or word in STOP_WORDS
@@ -58,6 +63,10 @@ class Lexicon:
         """Capitalised at least ``e**margin`` times as often as not (never seen lowercase:
         always); interjections that open sentences ("Oh", "Yep") stay under about 1.6."""
         return self.proper.get(word, -1.0) >= margin
+
+    def is_rare(self, word: str) -> bool:
+        """Not an everyday word: rarer than ``RARE_LOGPROB`` lowercase, and no stop word."""
+        return word not in self.frequent and word not in STOP_WORDS
 
     def is_known(self, word: str) -> bool:
         return word in self.common or word in self.proper
@@ -70,9 +79,13 @@ def lexicon() -> Lexicon:
     cache = _cache_path()
     if cache is not None and cache.exists():
         try:
-            common, proper = cache.read_text(encoding="utf-8").split("\n\n", 1)
+            common, proper, frequent = cache.read_text(encoding="utf-8").split("\n\n", 2)
             pairs = (item.rsplit(":", 1) for item in proper.split())
-            return Lexicon(frozenset(common.split()), {w: float(r) for w, r in pairs})
+            return Lexicon(
+                frozenset(common.split()),
+                {w: float(r) for w, r in pairs},
+                frozenset(frequent.split()),
+            )
         except (OSError, ValueError):
             pass
     lex = _derive()
@@ -80,8 +93,8 @@ def lexicon() -> Lexicon:
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
             tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(" ".join(sorted(lex.common)) + "\n\n" + " ".join(f"{w}:{r:.2f}" for w, r in sorted(lex.proper.items())),
-                           encoding="utf-8")  # fmt: skip
+            tmp.write_text(" ".join(sorted(lex.common)) + "\n\n" + " ".join(f"{w}:{r:.2f}" for w, r in sorted(lex.proper.items()))
+                           + "\n\n" + " ".join(sorted(lex.frequent)), encoding="utf-8")  # fmt: skip
             tmp.replace(cache)
         except OSError:  # a read-only home only costs the derivation next time
             pass
@@ -96,7 +109,7 @@ def _cache_path() -> Path | None:
     from redactor.environment import read_environment
 
     root = read_environment().cache_dir or Path.home() / ".cache"
-    return root / "redactor" / f"lexicon-v2-{version}-{PROPER_MARGIN}.txt"
+    return root / "redactor" / f"lexicon-v3-{version}-{PROPER_MARGIN}-{RARE_LOGPROB}.txt"
 
 
 def _derive() -> Lexicon:
@@ -108,10 +121,13 @@ def _derive() -> Lexicon:
         return Lexicon(frozenset(), {})
     common: set[str] = set()
     proper: dict[str, float] = {}
+    frequent: set[str] = set()
     for tok, p in probs.items():
         if not tok.isalpha():
             continue
         if tok.islower():
+            if p >= RARE_LOGPROB:
+                frequent.add(tok)
             t = probs.get(tok.capitalize())
             if t is None or p + PROPER_MARGIN >= t:
                 common.add(tok)
@@ -119,7 +135,7 @@ def _derive() -> Lexicon:
                 proper[tok] = t - p
         elif tok[0].isupper() and tok[1:].islower() and tok.lower() not in probs:
             proper[tok.lower()] = NEVER_LOWER
-    return Lexicon(frozenset(common), proper)
+    return Lexicon(frozenset(common), proper, frozenset(frequent))
 
 
 def is_uncased(text: str) -> bool:

@@ -27,7 +27,7 @@ from redactor.types import Span, TextSpan, Transcript
 
 __all__ = ["DEFAULT_ALLOW_LIST", "MIN_SCORE", "PresidioDetector"]
 
-DETECTOR_VERSION = "v6"
+DETECTOR_VERSION = "v7"
 MIN_SCORE = 0.4
 # Wake words, payment brands and agent-facing terms that look like names; extend per operator.
 DEFAULT_ALLOW_LIST = frozenset(

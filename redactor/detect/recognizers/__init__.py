@@ -6,6 +6,7 @@ the normalised view, where spoken numbers and e-mails are written out.
 """
 
 from redactor.detect.recognizers.account_number import AccountNumberRecognizer
+from redactor.detect.recognizers.answered_name import AnsweredNameRecognizer
 from redactor.detect.recognizers.card_security import (
     CardExpiryRecognizer,
     CardSecurityCodeRecognizer,
@@ -28,6 +29,7 @@ from redactor.detect.recognizers.zip_code import StateZipRecognizer, ZipCodeReco
 
 __all__ = [
     "AccountNumberRecognizer",
+    "AnsweredNameRecognizer",
     "CardExpiryRecognizer",
     "CardNumberRecognizer",
     "CardSecurityCodeRecognizer",
@@ -53,7 +55,7 @@ __all__ = [
 
 RAW = (
     SpacyNerRecognizer, PersonNameRecognizer, SpelledNameRecognizer, CuedSpellingRecognizer,
-    DigitRunRecognizer, CuedNumberRecognizer,
+    DigitRunRecognizer, CuedNumberRecognizer, AnsweredNameRecognizer,
 )  # fmt: skip
 NORMALIZED = (
     TranscriptPhoneRecognizer, CardNumberRecognizer, CardSecurityCodeRecognizer,

@@ -32,20 +32,39 @@ CUE_BEFORE = frozenset(
      "madam", "uncle", "aunt", "brother", "sister", "mom", "dad", "wife", "husband", "son",
      "daughter", "friend", "contact", "phone", "ring", "dial", "about", "send", "pick",
      "cousin", "nephew", "niece", "grandma", "grandpa", "boss", "colleague", "mister",
-     "missus", "between", "visit", "remember", "told", "said", "says", "asked"}
+     "missus", "between", "visit", "remember", "told", "said", "says", "asked", "father",
+     "mother", "grandfather", "grandmother", "parents", "kids", "children", "child", "grandson",
+     "granddaughter", "fiance", "fiancee", "partner", "law", "landlord", "tenant", "neighbour",
+     "neighbor", "manager", "agent", "executive", "officer", "doctor", "nurse", "advocate",
+     "lawyer", "teacher", "professor", "inspector", "patient", "customer", "client",
+     "beneficiary", "nominee", "holder", "applicant", "guarantor", "bye", "goodbye", "morning",
+     "evening", "afternoon", "shri", "sri", "smt", "shrimati", "kumari", "sushri"}
+)  # fmt: skip
+# Cues that say a person follows (not "to", "from", "and"): after one, any word that English
+# does not write in lowercase all the time is taken for a name ("ask piya", "agent vikram").
+GENERIC_CUES = frozenset(
+    {"to", "from", "for", "and", "is", "about", "between", "with", "send", "pick", "text",
+     "email", "message", "phone", "contact", "remember", "said", "says", "told", "visit",
+     "meet", "meeting", "invite", "law", "holder", "morning", "evening", "afternoon", "child"}
 )  # fmt: skip
 STRONG_CUES = frozenset(
     {"name is", "name's", "named", "called", "call me", "calls me", "mr", "mrs", "ms", "miss",
      "dr", "this is", "i'm", "i am", "speak to", "speak with", "ask for", "name", "names", "name of",
-     "mister", "missus", "surname", "surname is"}
+     "mister", "missus", "surname", "surname is", "speaking with", "speaking to", "talking to",
+     "talking with", "behalf of", "registered under", "under the", "shri", "sri", "smt",
+     "shrimati", "kumari", "sushri"}
 )  # fmt: skip
 # A title opens a name but is none ("Mr. Sharma": the span is "Sharma").
-TITLES = frozenset({"mr", "mrs", "ms", "mx", "dr", "mister", "missus", "sir", "madam", "ma'am"})
+TITLES = frozenset(
+    {"mr", "mrs", "ms", "mx", "dr", "mister", "missus", "sir", "madam", "ma'am", "shri", "sri",
+     "smt", "shrimati", "kumari", "sushri"}
+)  # fmt: skip
 # Cues after which a listed name is a name even when it is also a common English word and
 # the text has no capitals ("thank you mrs. page", "my surname is case").
 NAMING_CUES = frozenset(
     {"mr", "mrs", "ms", "mister", "missus", "dr", "name is", "name's", "surname is", "surname",
-     "named", "with miss", "you miss", "hello miss", "hi miss", "dear miss", "thanks miss"}
+     "named", "with miss", "you miss", "hello miss", "hi miss", "dear miss", "thanks miss",
+     "shri", "sri", "smt", "shrimati", "kumari", "sushri"}
 )  # fmt: skip
 # Said right after a name: the Indian honorific ("Sharma ji", "Kalita ji, your complaint").
 HONORIFICS_AFTER = frozenset({"ji", "jee", "sahab", "saab", "sahib"})
@@ -57,7 +76,10 @@ NOT_BEFORE_JI = frozenset(
 )  # fmt: skip
 # A first name (or an uncommon surname) addressed after these and before a comma: "okay
 # kavya, I will check".
-VOCATIVE_BEFORE = frozenset({"okay", "ok", "thanks", "thank you", "hi", "hello", "dear", "yes"})
+VOCATIVE_BEFORE = frozenset(
+    {"okay", "ok", "thanks", "thank you", "hi", "hello", "dear", "yes", "bye", "morning",
+     "evening", "afternoon"}
+)  # fmt: skip
 # Capitalised common words that end place and event names, not people's.
 NOT_SURNAMES = frozenset(
     {"street", "st", "road", "avenue", "lane", "drive", "day", "orchestra", "band", "club",
@@ -70,6 +92,11 @@ CUE_AFTER = frozenset({"speaking", "here", "calling"})
 CUE_POSSESSED = frozenset(
     {"birthday", "bday", "wedding", "anniversary", "graduation", "party", "email", "emails",
      "number", "phone", "address", "house", "place", "bedtime", "marriage", "appointment"}
+)  # fmt: skip
+# ... and after a possessive only ("sowmya's account"; "aadhaar card", "jio mobile" are no names).
+CUE_POSSESSIVE = frozenset(
+    {"account", "card", "mobile", "details", "application", "policy", "booking", "ticket",
+     "husband", "wife", "son", "daughter", "father", "mother", "profile", "salary", "loan"}
 )  # fmt: skip
 ALWAYS_WORDS = frozenset(
     {"january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -102,7 +129,7 @@ def name_lists() -> tuple[frozenset[str], frozenset[str]]:
 
 
 class PersonNameRecognizer(EntityRecognizer):
-    NAME = "PersonNameRecognizer.v2"
+    NAME = "PersonNameRecognizer.v3"
 
     def __init__(self) -> None:
         super().__init__(supported_entities=["PERSON"], name=self.NAME)
@@ -127,6 +154,7 @@ class PersonNameRecognizer(EntityRecognizer):
             j = i
             while j + 1 < len(toks) and self._surname(toks, lowered, j + 1, cased, text):
                 j += 1
+            i = _initials(toks, lowered, i, text)
             while cased and i > 0 and self._forename(toks, lowered, i - 1, text):
                 i -= 1  # "Maha Cazares", "Ella H. Snider": the surname found, the rest before
             end = toks[j][1]
@@ -136,18 +164,25 @@ class PersonNameRecognizer(EntityRecognizer):
             i = j + 1
         return out
 
+    def _common(self, w: str) -> bool:
+        """An everyday English word (mostly written lowercase, and not rare)."""
+        return self.lex.is_common(w) and not self.lex.is_rare(w)
+
     def _score(
         self, toks: list[tuple[int, int, str]], low: list[str], i: int, cased: bool, text: str
     ) -> float | None:
         w = _base(low[i])
-        if w in STOP_WORDS or w in ALWAYS_WORDS or w in TITLES or _contraction(w):
+        if w in STOP_WORDS or w in ALWAYS_WORDS or w in TITLES or w in INTERJECTIONS:
             return None
-        prev = low[i - 1] if i else ""
-        prev2 = f"{low[i - 2]} {prev}" if i > 1 else ""
+        if _contraction(w):
+            return None
+        k = _initials(toks, low, i, text)  # the cue is looked for before "r k" in "r k sharma"
+        prev = low[k - 1] if k else ""
+        prev2 = f"{low[k - 2]} {prev}" if k > 1 else ""
         strong = prev in STRONG_CUES or prev2 in STRONG_CUES
         nxt = low[i + 1] if i + 1 < len(low) else ""
         tok = toks[i][2]
-        common = self.lex.is_common(w)
+        common = self._common(w)
         if cased and strong and tok[0].isupper():
             return 0.8
         if len(w) < 2:
@@ -204,19 +239,27 @@ class PersonNameRecognizer(EntityRecognizer):
                     return 0.5
                 if not common and (self.lex.is_proper(w) or not self.lex.is_known(w)):
                     return 0.45
+                if not common and (strong or (i and low[i - 1] in CUE_BEFORE)):
+                    return 0.45  # "ask Sudha", "my kids Asha and Sushmita"
             elif not common and (
                 self.lex.is_proper(w, 1.0 if w in self.last else 2.0) or not self.lex.is_known(w)
             ):
                 return 0.45
             return None
         # Uncased: an unlisted word needs a cue and a strong capital habit ("raju"), which
-        # sentence-opening interjections ("hi", "oh") lack.
+        # sentence-opening interjections ("hi", "oh") lack; after a cue that says a person
+        # follows ("ask", "agent", "mr"), any word English does not write lowercase will do.
         nameish = w in self.last or self.lex.is_proper(w, 1.6) or not self.lex.is_known(w)
-        if common or not nameish or cased:
-            return None
         prev = low[i - 1] if i else ""
         nxt = low[i + 1] if i + 1 < len(low) else ""
-        if strong or prev in CUE_BEFORE or (nxt in CUE_POSSESSED and i + 1 < len(low)):
+        if common or cased:
+            return None
+        if strong or (prev in CUE_BEFORE and prev not in GENERIC_CUES):
+            return 0.55
+        if nameish and prev in CUE_BEFORE:
+            return 0.55
+        possessed = nxt in CUE_POSSESSED or (nxt in CUE_POSSESSIVE and low[i] != w)
+        if (nameish or self.lex.is_rare(w)) and (possessed or nxt in CUE_AFTER):
             return 0.55
         return None
 
@@ -234,12 +277,12 @@ class PersonNameRecognizer(EntityRecognizer):
             initial = len(tok) == 1 and tok.isupper() and j + 1 < len(toks)
             if not tok[0].isupper():
                 return False
-            if initial or w in self.last or not self.lex.is_common(w):
+            if initial or w in self.last or not self._common(w):
                 return True
             # "Danielle Steel did", not "Marina Fort Street" or "Labor Day".
             last_word = j + 1 >= len(toks) or not toks[j + 1][2][:1].isupper()
             return last_word and w not in NOT_SURNAMES
-        return w in self.last or not self.lex.is_common(w)
+        return w in self.last or not self._common(w)
 
     def _forename(
         self, toks: list[tuple[int, int, str]], low: list[str], k: int, text: str
@@ -256,7 +299,26 @@ class PersonNameRecognizer(EntityRecognizer):
         if w in INTERJECTIONS:
             return False
         proper = self.lex.is_proper(w) or not self.lex.is_known(w)
-        return gap == " " and (w in self.first or (proper and not self.lex.is_common(w)))
+        return gap == " " and (w in self.first or (proper and not self._common(w)))
+
+
+def _initials(toks: list[tuple[int, int, str]], low: list[str], i: int, text: str) -> int:
+    """The index of the first of up to three initials right before token ``i`` ("r k" in
+    "r k sharma", "A. P. J." in "A. P. J. Abdul"), or ``i`` when there are none. A lone "a" or
+    "i" is the article or the pronoun, and "'m" no initial. Initials share the name's case."""
+    k = i
+    cased = toks[i][2][:1].isupper()
+    while (
+        k > 0
+        and i - k < 3
+        and len(low[k - 1]) == 1
+        and low[k - 1] not in {"a", "i"}
+        and toks[k - 1][2].isupper() == cased
+        and text[toks[k - 1][1] : toks[k][0]] in {" ", ". ", "."}
+        and text[toks[k - 1][0] - 1 : toks[k - 1][0]] not in {"'", "’"}
+    ):
+        k -= 1
+    return k
 
 
 def _starts_sentence(text: str, toks: list[tuple[int, int, str]], i: int) -> bool:

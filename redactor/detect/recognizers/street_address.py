@@ -66,7 +66,8 @@ _CUED_HOUSE = re.compile(
 )
 _COUNTED = re.compile(
     r"(?i)(?:years?|months?|weeks?|days?|hours?|minutes?|times?|people|percent|dollars?|bucks"
-    r"|kids|children|miles?|blocks?|floors?|rooms?|ago|more|less|or)\b"
+    r"|kids|children|miles?|blocks?|floors?|rooms?|ago|more|less|or|places|addresses|houses"
+    r"|homes|locations|different|other)\b"
 )
 ADDRESS_CUES = frozenset({"address", "live", "lives", "living", "ship", "deliver", "located"})
 _NUM_NAME_NUM = re.compile(
@@ -111,6 +112,29 @@ _LANDMARK = re.compile(
     rf"bus[ \t]+stop|bus[ \t]+stand|station|market|park|mall|bank|post[ \t]+office|circle|"
     rf"signal|petrol[ \t]+pump)\b"
 )
+# "my address is ...", "I stay at ...", "send the courier to ...": after such a cue, an answer
+# that opens with a house number or a unit is an address up to the end of the clause, city
+# and postcode included, whatever its street and locality words.
+_ANSWER_CUE = re.compile(
+    r"(?i)\b(?:address(?:\s+is)?|addresses\s+are|live[sd]?\s+at|living\s+at|stay(?:ing|s)?\s+at|"
+    r"(?:deliver|ship|send|post|courier)\b[^.?!\n]{0,30}?\s(?:to|at)|"
+    r"(?:office|shop|house|home|flat|apartment|place)\s+is\s+at|location\s+is|located\s+at|"
+    r"reside\s+at|residing\s+at)\s*[:,\-]?[ \t]*"
+)
+_ANSWER_START = re.compile(
+    r"(?i)(?:\d|(?:p\.?\s?o\.?\s+box|apt|apartment|suite|unit|flat|house|h\.?\s?no|plot|door|"
+    r"shop|building|bldg|block|room|#)\b)"
+)
+_ANSWER_END = re.compile(
+    r"(?i)[?!;\n]|(?<![\s.](?:st|no|dr|rd|nr))(?<![\s.](?:apt|ave|opp|ste))(?<![\s.]h)\.(?=\s|$)|"
+    r",?\s+(?:and|also|but)\s+(?:the|my|i|it|also|please|a|you|your|then|his|her|we|our|"
+    r"what|can|could|that|this)\b|"
+    r",?\s+(?:and\s+)?(?:thank|thanks|okay|ok|please|sir|ma'am|madam|right|correct|yes|yeah|"
+    r"is\s+that|did\s+you|got\s+it)\b"
+)
+ANSWER_MAX = 160
+_NOT_POSTAL = re.compile(r"(?i)\b(?:ip|e-?mail|mail|mac|web|wallet|internet|server|memory)\s+\Z")
+_MACHINE = re.compile(r"(?i)\d{1,3}(?:\.\d{1,3}){3}\b|[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,}")
 CUES = frozenset(
     {"address", "live", "lives", "living", "located", "send", "sent", "ship", "deliver",
      "street", "move", "moved", "meet", "at", "on", "to", "corner", "station", "off"}
@@ -151,7 +175,7 @@ def _strip_stop(text: str, m: re.Match[str]) -> int:
 
 
 class StreetAddressRecognizer(EntityRecognizer):
-    NAME = "StreetAddressRecognizer.v2"
+    NAME = "StreetAddressRecognizer.v3"
 
     def __init__(self) -> None:
         super().__init__(supported_entities=["STREET_ADDRESS"], name=self.NAME)
@@ -203,6 +227,8 @@ class StreetAddressRecognizer(EntityRecognizer):
         for m in _UNIT.finditer(text):
             if not m.group().startswith("#"):  # "#1" alone is a rank, not a unit
                 cores.append((m.start(), m.end(), 0.6))
+        for a, b in _answers(text):
+            cores.append((a, b, 0.7))
         return [
             RecognizerResult("STREET_ADDRESS", a, self._extend(text, b), s) for a, b, s in cores
         ]
@@ -230,6 +256,25 @@ class StreetAddressRecognizer(EntityRecognizer):
                 break
             end = m.end()
         return end
+
+
+def _answers(text: str) -> list[tuple[int, int]]:
+    """Addresses said after an address cue: from the house number or unit to the clause end."""
+    out = []
+    for cue in _ANSWER_CUE.finditer(text):
+        a = cue.end()
+        if not _ANSWER_START.match(text, a) or _NOT_POSTAL.search(text[: cue.start()]):
+            continue
+        if _MACHINE.match(text, a):
+            continue  # "address 41.173.96.26 blocked": an IP address
+        if _COUNTED.match(re.sub(r"^[\d\s,.]+", "", text[a : a + 40])):
+            continue  # "lived at 3 places", "ship it to 2 people": a count
+        stop = _ANSWER_END.search(text, a, a + ANSWER_MAX)
+        b = stop.start() if stop else min(len(text), a + ANSWER_MAX)
+        b = len(text[:b].rstrip(" ,\t"))
+        if b > a:
+            out.append((a, b))
+    return out
 
 
 def _corner_end(text: str, pos: int) -> int:
