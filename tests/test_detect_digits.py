@@ -38,6 +38,16 @@ def read(text: str) -> list[str]:
         ("for two people", ["2"]),
         ("one or two", ["1", "2"]),
         ("one to two hours", ["1", "2"]),
+        # a homophone after "double", and inside a long run said in pairs
+        ("six seven one - double one one - double for double eight", ["6711114488"]),
+        ("six double eight six - double too four seven", ["68862247"]),
+        ("sixty seven oh five fifty won ninety one fifty sixty five", ["6705501915065"]),
+        ("a double for me please", []),
+        ("I want double ate cookies", []),
+        (
+            "between fifty to sixty people, and twenty five to thirty stayed",
+            ["50", "60", "25", "30"],
+        ),
         ("ten thirty, eleven fifteen", ["1030", "1115"]),
         ("a hundred fifty , a hundred and seventy-five thousand", ["150", "175000"]),
         ("I won't go", []),

@@ -54,6 +54,7 @@ FILLERS = frozenset(
 _HUM = re.compile(r"u*h*m*h*m*|m+|h+")  # "mm", "hmm", "uhhuh", "mhm", "m", "h"
 MAX_FILLERS = 4  # "got it, go on"
 MIN_BY_DIGIT = 3  # digits said one by one before homophones count
+DENSE = 6  # ... or number words and numerals in the run, a homophone not opening it
 BRIDGE_SIDE = 3
 LONG = 7
 
@@ -195,14 +196,23 @@ def _one_by_one(items: list[tuple[str, _Tok]]) -> int:
 def _drop(items: list[tuple[str, _Tok]], text: str) -> list[list[tuple[str, _Tok]]]:
     """Split a raw chain where a token cannot be a digit in its place."""
     by_digit = _by_digit(items)
+    # A long run said in pairs ("forty two forty one seventy won forty four") takes a
+    # homophone after its first word as a digit, as a run said digit by digit does.
+    dense = sum(t.kind in {"num", "unit", "weak", "compound"} for _, t in items) >= DENSE
     keep: list[bool] = []
     for k, (_, t) in enumerate(items):
         nxt = items[k + 1][1] if k + 1 < len(items) else None
         prev = items[k - 1][1] if k else None
         if t.kind == "homo":
-            ok = by_digit >= MIN_BY_DIGIT
+            inside = k > 0  # (a last one before a word is dropped below: "..., four, to verify")
+            after_rep = prev is not None and prev.kind == "rep" and items[k][0] == "join"
+            ok = by_digit >= MIN_BY_DIGIT or (dense and inside) or after_rep
         elif t.kind == "rep":
-            ok = nxt is not None and nxt.kind in {"unit", "weak"} and items[k + 1][0] == "join"
+            ok = (
+                nxt is not None
+                and nxt.kind in {"unit", "weak", "homo"}
+                and items[k + 1][0] == "join"
+            )
         elif t.kind == "and":
             ok = (prev is not None and prev.low in {"hundred", "thousand"} and nxt is not None
                   and nxt.kind in {"unit", "compound"})  # fmt: skip
@@ -228,6 +238,9 @@ def _drop(items: list[tuple[str, _Tok]], text: str) -> list[list[tuple[str, _Tok
             keep[k] = False
             continue
         break
+    for k, (_, t) in enumerate(items):  # "double" whose digit was dropped ("a double for me")
+        if t.kind == "rep" and keep[k] and not (k + 1 < len(items) and keep[k + 1]):
+            keep[k] = False
     out: list[list[tuple[str, _Tok]]] = [[]]
     for (link, t), ok in zip(items, keep, strict=True):
         if not ok:
@@ -288,7 +301,8 @@ def _digits(toks: list[_Tok]) -> str:
             out.append(HOMOPHONES[t.low])
         elif t.kind == "rep":
             nxt = toks[k + 1]
-            out.append((UNITS.get(nxt.low) or WEAK[nxt.low]) * REPEAT[t.low])
+            digit = UNITS.get(nxt.low) or WEAK.get(nxt.low) or HOMOPHONES[nxt.low]
+            out.append(digit * REPEAT[t.low])
             k += 1
         else:  # unit, compound, and: the longest stretch text2num reads as one number
             j = k
