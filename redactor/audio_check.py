@@ -46,9 +46,9 @@ __all__ = [
     "verify",
 ]
 
-PRODUCER = "audio-check.v2"
-WINDOW_S = 1.0  # context heard on each side of a bleep
-TONE_S = 0.3  # of the bleep itself, at each edge
+PRODUCER = "audio-check.v3"
+WINDOW_S = 0.6  # context heard on each side of a bleep (covers EDGE_S and a word's soft edge)
+TONE_S = 0.2  # of the bleep itself, at each edge
 MIN_DIGITS = 4
 EDGE_S = 0.4  # any digit heard this close to a bleep is the rest of the value
 MARGIN_S = 0.2  # added around a leaked stretch (word times are approximate)

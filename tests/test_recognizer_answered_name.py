@@ -36,6 +36,16 @@ def found(text: str) -> list[str]:
             None,
         ),
         ("negative-digits", "What's your name?\n4 5 6", None),
+        (
+            "stereo-a-line-later",
+            "Who am I speaking with today?\nI was charged twice this month, and I want a refund.\nThis is heavy, scalable.",
+            "heavy, scalable",
+        ),
+        (
+            "negative-later-line-without-intro",
+            "Who am I speaking with today?\nI was charged twice this month, and I want a refund.\nNo idea.",
+            None,
+        ),
         ("negative-no-question", "Thanks for calling.\nThis is heavy, scalable.", None),
     ],
 )

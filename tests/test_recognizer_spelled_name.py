@@ -43,6 +43,7 @@ def found(text: str) -> list[str]:
         ("negative-like-number", "they want, uh, G R E like ninety-nine percentile", None),
         ("negative-one-keyed", "press a for billing", None),
         ("negative-spaced-commas", "And , I , I , I , I think it 's better", None),
+        ("asr-dashes", "Can you spell the last name?\nW -I -L -S -O -N?", "W -I -L -S -O -N"),
         ("negative-dash-plural", "everybody has V C R -s now", None),
         ("negative-article", "I think a for apple is what kids learn", None),
     ],

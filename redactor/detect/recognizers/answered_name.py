@@ -4,7 +4,8 @@ Speech recognisers mishear names more than any other word ("Abigail Noble" came 
 "This is heavy, scalable."), and a misheard name is no name to any list or model, yet the
 audio still says it. So the turn that answers a name question (the line after one that asks
 "who am I speaking with", "may I have your name", "what is your last name") is read as a
-name up to its first sentence end, after the introduction ("this is", "my name is", "it's")
+name up to its first sentence end (or the line after that, when it introduces someone),
+after the introduction ("this is", "my name is", "it's")
 and fillers: at most ``MAX_WORDS`` words, no digits, and not when the answer plainly is
 something else (a question back, "sorry", "hold on", "I ...").
 
@@ -28,7 +29,7 @@ _NAME_QUESTION = re.compile(
 )
 _INTRO = re.compile(
     r"(?i)[ \t]*(?:(?:sure|yes|yeah|yep|okay|ok|so|um|uh|hi|hello|well|right)\b[ \t,.]*)*"
-    r"(?:(?:this\s+is|it'?s|it\s+is|my\s+name\s+is|my\s+name'?s|i\s+am|i'?m|the\s+name\s+is|"
+    r"(?P<intro>(?:this\s+is|it'?s|it\s+is|my\s+name\s+is|my\s+name'?s|i\s+am|i'?m|the\s+name\s+is|"
     r"name'?s|you'?re\s+speaking\s+with|speaking\s+with)\b[ \t]*,?[ \t]*)?"
 )
 _CLAUSE = re.compile(r"[^.?!;\n]*")
@@ -39,6 +40,9 @@ _NOT_A_NAME = frozenset(
      "here", "pardon", "excuse", "who", "is", "are", "do", "does", "did", "will", "would"}
 )  # fmt: skip
 MAX_WORDS = 4
+# In a stereo call the answer may come a line later (the customer's other sentence first);
+# a later line counts only when it introduces someone ("This is heavy, scalable.").
+LINES_AFTER = 2
 
 
 class AnsweredNameRecognizer(CuePatternRecognizer):
@@ -47,22 +51,29 @@ class AnsweredNameRecognizer(CuePatternRecognizer):
 
     def find(self, text: str) -> list[tuple[int, int, float]]:
         out = []
-        lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]*", text)]
-        asked = False
-        for start, line in lines:
+        since = 0  # lines since the last name question (0: none pending)
+        for m in re.finditer(r"[^\n]+", text):
+            line = m.group()
             if not line.strip():
                 continue
-            if asked:
-                span = _answer(line)
+            if since:
+                span = _answer(line, introduced=since > 1)
                 if span is not None:
-                    out.append((start + span[0], start + span[1], 0.5))
-            asked = bool(_NAME_QUESTION.search(line))
+                    out.append((m.start() + span[0], m.start() + span[1], 0.5))
+                    since = 0
+                else:
+                    since = since + 1 if since < LINES_AFTER else 0
+            if _NAME_QUESTION.search(line):
+                since = 1
         return out
 
 
-def _answer(line: str) -> tuple[int, int] | None:
-    """Where the name lies in an answer line, if it looks like one."""
+def _answer(line: str, introduced: bool) -> tuple[int, int] | None:
+    """Where the name lies in an answer line, if it looks like one (``introduced``: only
+    after "this is", "my name is" ...)."""
     intro = _INTRO.match(line)
+    if introduced and (intro is None or intro.group("intro") is None):
+        return None
     a = intro.end() if intro else 0
     clause = _CLAUSE.match(line, a)
     b = clause.end() if clause else a

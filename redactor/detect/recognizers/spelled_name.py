@@ -24,7 +24,7 @@ NUMBER_WORDS = frozenset({*UNITS, *COMPOUND})
 
 _KEY = r"(?:as[ \t]+in|like[ \t]+in|like|for)[ \t]+[a-z]+(?:-[a-z]+)?"
 _ITEM = rf"(?<![\w'])[a-z](?![\w'])(?:[ \t]+{_KEY})?"
-_SEP = r"(?:[,.]?[ \t]+|[.,\-])"
+_SEP = r"(?:[,.]?[ \t]+|[.,\-]|[ \t]-(?-i:(?=[A-Z])))"  # ASR's "W -I -L -S -O -N"
 _CHAIN = re.compile(rf"(?i){_ITEM}(?:{_SEP}{_ITEM})*")
 _KEYED = re.compile(r"(?i)(?<![\w'])([a-z])[ \t]+(as[ \t]+in|like[ \t]+in|like|for)[ \t]+([a-z]+)")
 _HEAD = re.compile(rf"(?i)(?<![\w'])([a-z])(?![\w'])(?:[ \t]+{_KEY})?")
