@@ -22,11 +22,12 @@ from redactor.detect.recognizers._common import has_context
 
 NUMBER_WORDS = frozenset({*UNITS, *COMPOUND})
 
-_KEY = r"(?:as[ \t]+in|like[ \t]+in|like|for)[ \t]+[a-z]+(?:-[a-z]+)?"
+_HOW = r"as[ \t]+in|like[ \t]+in|like|for"
+_KEY = rf"(?:{_HOW})[ \t]+[a-z]+(?:-[a-z]+)?"
 _ITEM = rf"(?<![\w'])[a-z](?![\w'])(?:[ \t]+{_KEY})?"
 _SEP = r"(?:[,.]?[ \t]+|[.,\-]|[ \t]-(?-i:(?=[A-Z])))"  # ASR's "W -I -L -S -O -N"
 _CHAIN = re.compile(rf"(?i){_ITEM}(?:{_SEP}{_ITEM})*")
-_KEYED = re.compile(r"(?i)(?<![\w'])([a-z])[ \t]+(as[ \t]+in|like[ \t]+in|like|for)[ \t]+([a-z]+)")
+_KEYED = re.compile(rf"(?i)(?<![\w'])([a-z])[ \t]+({_HOW})[ \t]+([a-z]+)")
 _HEAD = re.compile(rf"(?i)(?<![\w'])([a-z])(?![\w'])(?:[ \t]+{_KEY})?")
 _AS_IN = re.compile(r"(?i)(?<![\w'])[a-z][ \t]+(?:as|like)[ \t]+in[ \t]")
 CUES = frozenset({"spell", "spelled", "spelling", "spells", "that's", "letters"})
@@ -69,6 +70,12 @@ def _echoes(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int
     return out
 
 
+def _found(text: str, cued_only: bool, score: float) -> list[tuple[int, int, float]]:
+    """The spellings and where the words they spell are said plainly, at ``score``."""
+    spans = _chains(text, cued_only)
+    return [(a, b, score) for a, b, _l in spans] + [(a, b, score) for a, b in _echoes(text, spans)]
+
+
 class SpelledNameRecognizer(CuePatternRecognizer):
     """Spellings that need no cue (four plain letters, or keyed items), and their echoes."""
 
@@ -76,9 +83,7 @@ class SpelledNameRecognizer(CuePatternRecognizer):
     ENTITY = "PERSON"
 
     def find(self, text: str) -> list[tuple[int, int, float]]:
-        spans = _chains(text, cued_only=False)
-        out = [(a, b, 0.6) for a, b, _l in spans]
-        return out + [(a, b, 0.6) for a, b in _echoes(text, spans)]
+        return _found(text, cued_only=False, score=0.6)
 
 
 class CuedSpellingRecognizer(CuePatternRecognizer):
@@ -88,9 +93,7 @@ class CuedSpellingRecognizer(CuePatternRecognizer):
     ENTITY = "PERSON"
 
     def find(self, text: str) -> list[tuple[int, int, float]]:
-        spans = _chains(text, cued_only=True)
-        out = [(a, b, 0.8) for a, b, _l in spans]
-        return out + [(a, b, 0.8) for a, b in _echoes(text, spans)]
+        return _found(text, cued_only=True, score=0.8)
 
 
 __all__ = ["CUES", "CuedSpellingRecognizer", "SpelledNameRecognizer"]
