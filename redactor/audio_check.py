@@ -5,7 +5,8 @@ edge, and a value the text redaction caught may sit next to digits it did not. A
 redacted audio is written, the same speech model transcribes it again, but only around the
 redacted intervals (``WINDOW_S`` on each side of every padded interval, plus ``TONE_S`` of
 the tone at each edge; the windows of all channels are glued into one short track with
-silence between, so Whisper runs once per check, not once per interval or channel). Still audible is:
+silence between, so Whisper runs once per check, not once per interval or channel; twice
+where its first decode looped: ``Listener.listen``). Still audible is:
 
 - a run of ``MIN_DIGITS`` or more digits, after reading spoken digits back into digits
   (``redactor.residue``: "six four six", "oh", "double five", homophones next to digits), or
@@ -46,9 +47,9 @@ __all__ = [
     "verify",
 ]
 
-PRODUCER = "audio-check.v3"
+PRODUCER = "audio-check.v4"
 WINDOW_S = 0.6  # context heard on each side of a bleep (covers EDGE_S and a word's soft edge)
-TONE_S = 0.2  # of the bleep itself, at each edge
+TONE_S = 0.05  # of the bleep itself, at each edge (its onset; the rest is known tone)
 MIN_DIGITS = 4
 EDGE_S = 0.4  # any digit heard this close to a bleep is the rest of the value
 MARGIN_S = 0.2  # added around a leaked stretch (word times are approximate)
@@ -199,12 +200,27 @@ def find_leaks(
         transcript = transcriber.listen(glued)
     else:
         transcript = transcriber.transcribe(glued, ["check"])
-    heard = place(
-        ((w.text, w.start_s, w.end_s, w.probability) for s in transcript.segments for w in s.words),
-        pieces,
-    )
+    # Each decode of the track (a second one where the first looped: ``Listener.listen``)
+    # is read on its own, so two decodes' digits never join into one run.
+    heard = [
+        (piece, words)
+        for speaker in dict.fromkeys(s.speaker for s in transcript.segments)
+        for piece, words in zip(
+            pieces,
+            place(
+                (
+                    (w.text, w.start_s, w.end_s, w.probability)
+                    for s in transcript.segments
+                    if s.speaker == speaker
+                    for w in s.words
+                ),
+                pieces,
+            ),
+            strict=True,
+        )
+    ]
     leaks: list[Leak] = []
-    for piece, words in zip(pieces, heard, strict=True):
+    for piece, words in heard:
         ch = piece.channel
         channel = ch if n_ch > 1 else None
         edges = [

@@ -1,7 +1,8 @@
 """Transcribe: faster-whisper with VAD and word timestamps, materialised into immutable types.
 
 Stereo recordings are transcribed per channel, one speaker per channel, and the segments are
-interleaved by start time. Silence gives an empty transcript: VAD drops it, and any segment
+interleaved by start time; a channel's segment is cut where another channel spoke in one of
+its pauses (``split_turns``), so an answer reads after its question. Silence gives an empty transcript: VAD drops it, and any segment
 Whisper still produces with a high no-speech probability and low confidence is discarded
 rather than stored as invented text.
 
@@ -29,6 +30,7 @@ materialised into small immutable words as they are produced.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import threading
 from collections import Counter
@@ -36,6 +38,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
+import ctranslate2
 import numpy as np
 
 from redactor.ingest import SAMPLE_RATE, DecodedAudio
@@ -78,6 +81,36 @@ def build_segment(
     start_s = out[0].start_s if out else 0.0
     end_s = out[-1].end_s if out else 0.0
     return Segment(index, speaker, start_s, end_s, " ".join(parts), tuple(out))
+
+
+Turn = tuple[float, str, list[HeardWord]]  # start s, speaker, words
+
+
+def split_turns(turns: Sequence[Turn]) -> list[Turn]:
+    """Cut each speaker's segments where another speaker spoke in a pause between two words.
+
+    Each channel of a stereo call is decoded on its own, and Whisper can make one segment of
+    a customer's answers to three questions, silence between them. Ordered by start time,
+    that segment would come before the questions, so "It's September 24, 1951" would read
+    before "Can you confirm your date of birth?", not after it: a cue in the previous turn
+    (``redactor.detect``) would be lost. Cut at the other speakers' words, the answers fall
+    in their place between the questions. Returns the turns in start order."""
+    starts = {
+        spk: sorted(w[1] for _s, other, words in turns if other != spk for w in words)
+        for _s, spk, _w in turns
+    }
+    out: list[Turn] = []
+    for _start, spk, words in turns:
+        piece = [words[0]]
+        for prev, word in itertools.pairwise(words):
+            others = starts[spk]
+            i = bisect.bisect_right(others, prev[2])
+            if i < len(others) and others[i] < word[1]:  # someone else spoke in this pause
+                out.append((piece[0][1], spk, piece))
+                piece = []
+            piece.append(word)
+        out.append((piece[0][1], spk, piece))
+    return sorted(out, key=lambda turn: turn[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +176,11 @@ class FasterWhisperTranscriber:
     # beam of 5 (checked on fixtures/*.flac); batching pays for the beam.
     BEAM_SIZE = 5
     CHECK_BEAM_SIZE = 1  # the audio check's decode (``listen``): greedy, see ``listen``
+    # A check track's decode this compressible looped (its loops on the bench: 2.3 to 15;
+    # tracks that did not loop: 1.7 at most); decoded again at these temperatures.
+    CHECK_LOOP_RATIO = 2.0
+    CHECK_RETRY_TEMPERATURES = (0.2, 0.4, 0.6, 0.8, 1.0)
+    CHECK_SEED = 11
     BATCH_MIN_S = 60.0
     # Batched VAD's default (160 ms) cuts utterances at short pauses; the clips, glued into
     # 30 s windows, then lost digits and whole sentences on the fixtures. 500 ms kept them.
@@ -277,7 +315,7 @@ class FasterWhisperTranscriber:
 
     def transcribe(self, audio: DecodedAudio, speakers: Sequence[str] = ()) -> Transcript:
         names = default_speakers(len(audio.channels), speakers)
-        raw: list[tuple[float, str, list[tuple[str, float, float, float]]]] = []
+        raw: list[Turn] = []
         seen: list[str] = []  # Whisper's language per decoded stretch
         for samples, speaker in zip(audio.channels, names, strict=True):
             if _silent(samples):
@@ -285,6 +323,8 @@ class FasterWhisperTranscriber:
             for words in self._channel_words(samples, seen):
                 raw.append((words[0][1], speaker, words))
         raw.sort(key=lambda item: item[0])
+        if len(audio.channels) > 1:
+            raw = split_turns(raw)
         segments = tuple(build_segment(i, spk, words) for i, (_, spk, words) in enumerate(raw))
         return Transcript(
             segments=segments,
@@ -300,13 +340,18 @@ class FasterWhisperTranscriber:
         Every stretch is decoded: no VAD, which drops short or quiet speech, exactly what a
         check must hear (a digit left at a bleep's edge); no second listen, whose loudness
         test would take the bleep tones in the track for skipped speech. One deterministic
-        decode (``CHECK_BEAM_SIZE``, temperature 0): the fallback's sampled re-decodes cost a
-        third of the check on bleep-heavy tracks, and a loop it would have replaced is kept,
-        digits and all, so a check fails closed. Greedy: on the spoken-call bench's check
-        tracks a beam of 3 cost 1.4x as much (it looped to the 224-token limit more often,
-        "Can you spell the line?" over and over), and with 0.6 s of context the check fell
-        from 56% to 24% of transcription time with no more audio leaks (bench_spoken)."""
-        segments: list[Any] = []
+        decode (``CHECK_BEAM_SIZE``, temperature 0). Greedy: on the spoken-call bench's check
+        tracks a beam of 3 cost 1.4x as much (it looped to the 224-token limit more often).
+
+        A loop ("Can you stand? Can you stand? ...") puts its words on every stretch after
+        it, so what those stretches really hold is not heard: a check that trusted it would
+        pass audio it never heard. A track whose decode compresses more than
+        ``CHECK_LOOP_RATIO`` is decoded once more with the temperature fallback (sampling
+        seeded, so a check is repeatable), and both decodes are returned, as the speakers
+        ``check`` and ``check.again``: the loop's own words (digits, say) still count, and
+        the second decode hears what the loop hid. On the bench's check tracks 1 in 16
+        looped and the second decode cost 5% of the check."""
+        decodes: dict[str, list[Any]] = {"check": [], "check.again": []}
         language = "en"
         for samples in audio.channels:
             if _silent(samples):
@@ -314,11 +359,29 @@ class FasterWhisperTranscriber:
             found, info = self._decode_as_is(
                 samples, beam_size=self.CHECK_BEAM_SIZE, temperature=0.0
             )
-            segments.extend(found)
+            decodes["check"].extend(found)
             language = str(info.language)
-        heard = sorted(self._kept_words(segments), key=lambda words: words[0][1])
+            if any(seg.compression_ratio > self.CHECK_LOOP_RATIO for seg in found):
+                ctranslate2.set_random_seed(self.CHECK_SEED)
+                again, _info = self._decode_as_is(
+                    samples,
+                    beam_size=self.CHECK_BEAM_SIZE,
+                    best_of=1,
+                    temperature=self.CHECK_RETRY_TEMPERATURES,
+                    compression_ratio_threshold=self.CHECK_LOOP_RATIO,
+                    log_prob_threshold=None,
+                )
+                decodes["check.again"].extend(again)
+        heard = sorted(
+            (
+                (speaker, words)
+                for speaker, segs in decodes.items()
+                for words in self._kept_words(segs)
+            ),
+            key=lambda item: item[1][0][1],
+        )
         return Transcript(
-            segments=tuple(build_segment(i, "check", w) for i, w in enumerate(heard)),
+            segments=tuple(build_segment(i, spk, w) for i, (spk, w) in enumerate(heard)),
             language=language,
             duration_s=audio.duration_s,
             source_kind="audio",

@@ -124,14 +124,20 @@ def test_audio_spoken_number_bleeped_rest_unchanged(
     assert not only_tone_or_silence(redacted[a:b, ch], rate), "speech left in the number"
     changed = np.flatnonzero(np.any(redacted != original, axis=1))
     assert changed.size, "something was bleeped"
-    # Unchanged outside what was redacted: every changed sample lies in a redacted interval.
+    # Unchanged outside what was redacted: every changed sample lies in a redacted interval
+    # (padded), or in what the audio check added to one: a widening reaches at most a heard
+    # window (WINDOW_S) and a margin past the bleep it widens.
     from redactor.audio import redaction_intervals
+    from redactor.audio_check import MARGIN_S, WINDOW_S, stored_check
 
+    check = stored_check(st, ids[name], "support")
+    assert check is not None and check["passed"], check
+    grow = 0.15 + check["widenings"] * (WINDOW_S + MARGIN_S)
     red = st.artifacts.redacted_transcript(ids[name], "support")
     speakers = {"agent": 0, "customer": 1} if original.shape[1] == 2 else None
     mask = np.zeros(len(original), dtype=bool)
     for iv in redaction_intervals(st.recordings.raw_transcript(ids[name]), red, speakers):
-        mask[max(0, int((iv.start_s - 0.15) * rate)) : int((iv.end_s + 0.15) * rate) + 1] = True
+        mask[max(0, int((iv.start_s - grow) * rate)) : int((iv.end_s + grow) * rate) + 1] = True
     assert mask[changed].all()
     if original.shape[1] == 2:  # the agent's channel is untouched
         assert np.array_equal(redacted[:, 0], original[:, 0])

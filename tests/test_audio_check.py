@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from redactor.audio import (
@@ -16,9 +17,9 @@ from redactor.audio import (
     audio_artifacts,
     write_redacted_audio,
 )
-from redactor.audio_check import Leak, verify, widen
+from redactor.audio_check import Leak, find_leaks, verify, widen
 from redactor.audio_file import SealedAudio
-from redactor.ingest import DecodedAudio, decode_audio
+from redactor.ingest import SAMPLE_RATE, DecodedAudio, decode_audio
 from redactor.policy import parse_policy
 from redactor.residue import digit_stream
 from redactor.transcribe import FasterWhisperTranscriber, build_segment
@@ -180,3 +181,65 @@ def test_audio_check_policy_key_rejects_unknown() -> None:
 
     with pytest.raises(InputError, match="off, record, require"):
         parse_policy('name = "x"\n[audio]\ncheck = "maybe"\n', "x.toml")
+
+
+class TwoDecodes:
+    """Hears the glued track twice (as ``listen`` does where the first decode looped): the
+    first decode's words on speaker ``check``, the second's on ``check.again``."""
+
+    name = "fake/two-decodes"
+
+    def __init__(self, first: list[str], again: list[str]) -> None:
+        self.first, self.again = first, again
+
+    def transcribe(self, audio: DecodedAudio, speakers: Sequence[str] = ()) -> Transcript:
+        def at(words: list[str]) -> list[tuple[str, float, float, float]]:
+            return [(w, 0.04 * i, 0.04 * i + 0.04, 0.9) for i, w in enumerate(words)]
+
+        segments = (build_segment(0, "check", at(self.first)),)
+        if self.again:
+            segments += (build_segment(1, "check.again", at(self.again)),)
+        return Transcript(segments=segments, duration_s=audio.duration_s)
+
+
+@pytest.mark.parametrize(
+    ("first", "again", "leaks"),
+    [
+        # two decodes of the same stretch: their digits never join into one run
+        (["one", "two"], ["three", "four"], 0),
+        # a loop's digits still count, whatever the second decode heard
+        (["five", "five", "five", "five"], ["okay"], 1),
+        # what the loop hid, heard by the second decode
+        (["stand", "stand", "stand"], ["six", "one", "two", "nine"], 1),
+        (["stand", "stand", "stand"], ["okay", "thanks"], 0),
+    ],
+)
+def test_audio_check_reads_each_decode_on_its_own(
+    first: list[str], again: list[str], leaks: int
+) -> None:
+    # 10 s of quiet noise, one bleep 4-5 s: the first window heard is 3.4-4.05 s; the words
+    # lie at 3.40-3.56 s, clear of the bleep's edge (3.6 s), so only a 4-digit run leaks.
+    rng = np.random.default_rng(0)
+    audio = DecodedAudio(channels=(rng.normal(0, 0.01, 10 * SAMPLE_RATE).astype(np.float32),))
+    found, _heard = find_leaks(
+        audio, [Interval(4.0, 5.0)], 0.0, TwoDecodes(first, again), frozenset()
+    )
+    assert len(found) == leaks
+
+
+@pytest.mark.slow
+def test_audio_check_listen_decodes_a_looped_track_again(
+    transcriber: FasterWhisperTranscriber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A decode more compressible than ``CHECK_LOOP_RATIO`` looped: the track is decoded a
+    second time (speaker ``check.again``), and both decodes are returned."""
+    audio = decode_audio(SSN_CALL)
+    once = transcriber.listen(audio)
+    assert {s.speaker for s in once.segments} == {"check"}, "this fixture does not loop"
+    monkeypatch.setattr(FasterWhisperTranscriber, "CHECK_LOOP_RATIO", 0.0)
+    twice = transcriber.listen(audio)
+    assert {s.speaker for s in twice.segments} == {"check", "check.again"}
+    assert [s.text for s in twice.segments if s.speaker == "check"] == [
+        s.text for s in once.segments
+    ]
+    assert twice.segments == tuple(sorted(twice.segments, key=lambda s: s.start_s))

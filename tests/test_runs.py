@@ -36,7 +36,7 @@ def test_runs_default_file_is_the_engines_defaults() -> None:
     assert run.summaries and run.audio.enabled
     assert (run.audio.format, run.audio.mode, run.audio.padding_s) == ("flac", None, None)
     assert run.policies == ("support", "training")
-    assert run.models.whisper_spec().name == "faster-whisper/tiny.en/int8+relisten.v1"
+    assert run.models.whisper_spec().name == "faster-whisper/tiny.en/int8+relisten.v1+turns.v1"
     assert (run.models.spacy, run.models.device, run.models.batch_size) == (
         "en_core_web_sm",
         "cpu",

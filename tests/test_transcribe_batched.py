@@ -11,7 +11,7 @@ import pytest
 
 from redactor.ingest import DecodedAudio, decode_audio
 from redactor.models import WhisperSpec
-from redactor.transcribe import FasterWhisperTranscriber, default_speakers, windows
+from redactor.transcribe import FasterWhisperTranscriber, default_speakers, split_turns, windows
 from tests.conftest import FIXTURES, digits
 
 
@@ -77,3 +77,39 @@ def test_transcribe_windows_cover_channel_at_quiet_cuts(
     assert all(a[1] == b[0] for a, b in itertools.pairwise(cuts))
     for (_, end), q in zip(cuts, quiet, strict=False):
         assert abs(end - q) <= 1600, "cut inside the pause"
+
+
+def _turn(speaker: str, *words: tuple[str, float]) -> tuple[float, str, list[Any]]:
+    return (words[0][1], speaker, [(w, t, t + 0.3, 0.9) for w, t in words])
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        # the customer's answers to two questions, decoded as one segment, fall between them
+        (
+            [
+                _turn("agent", ("Name?", 0.0), ("Birth?", 4.0)),
+                _turn("customer", ("Jake.", 2.0), ("March", 6.0), ("fourth.", 6.5)),
+            ],
+            ["agent:Name?", "customer:Jake.", "agent:Birth?", "customer:March fourth."],
+        ),
+        # a pause nobody else spoke in is not a turn
+        (
+            [_turn("customer", ("one", 0.0), ("two", 3.0)), _turn("agent", ("Okay.", 5.0))],
+            ["customer:one two", "agent:Okay."],
+        ),
+        # overlapping speech (a backchannel inside a word) does not cut the word's neighbours
+        (
+            [_turn("customer", ("five", 0.0), ("six", 0.35)), _turn("agent", ("mm", 0.1))],
+            ["customer:five six", "agent:mm"],
+        ),
+        ([_turn("agent", ("Hello.", 0.0))], ["agent:Hello."]),
+    ],
+)
+def test_split_turns_cuts_where_another_speaker_spoke(
+    turns: list[tuple[float, str, list[Any]]], expected: list[str]
+) -> None:
+    got = split_turns(turns)
+    assert [f"{spk}:{' '.join(w[0] for w in words)}" for _s, spk, words in got] == expected
+    assert [s for s, _spk, _w in got] == sorted(s for s, _spk, _w in got)

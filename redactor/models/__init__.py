@@ -109,4 +109,5 @@ class WhisperSpec:
                 short = "tiny.en"
         primed = ("+hotwords" if self.hotwords else "") + ("+prompt" if self.initial_prompt else "")
         relisten = "+relisten.v1" if self.relisten else ""
-        return f"faster-whisper/{short}/{self.compute_type}{primed}{relisten}"
+        # +turns.v1: a channel's segments are cut where another channel spoke (split_turns)
+        return f"faster-whisper/{short}/{self.compute_type}{primed}{relisten}+turns.v1"
