@@ -349,8 +349,8 @@ class FasterWhisperTranscriber:
         ``CHECK_LOOP_RATIO`` is decoded once more with the temperature fallback (sampling
         seeded, so a check is repeatable), and both decodes are returned, as the speakers
         ``check`` and ``check.again``: the loop's own words (digits, say) still count, and
-        the second decode hears what the loop hid. On the bench's check tracks 1 in 16
-        looped and the second decode cost 5% of the check."""
+        the second decode hears what the loop hid. On the spoken-call bench's check tracks 2
+        in 16 looped; the second decodes cost 1-16% of the check (two runs)."""
         decodes: dict[str, list[Any]] = {"check": [], "check.again": []}
         language = "en"
         for samples in audio.channels:

@@ -19,6 +19,7 @@ from redactor.detect import Detector
 from redactor.executors import LocalPipeline
 from redactor.formats import render
 from redactor.operators import OPERATORS, KeyRing
+from redactor.operators.encrypt import TOKEN_RE
 from redactor.policy import Policy, parse_policy
 from redactor.store import MEMORY, Store, open_store
 from redactor.types import RecordingMeta, RedactedTranscript
@@ -38,7 +39,12 @@ def operator_policy(op: str) -> Policy:
 
 
 def leaks(output: str, pii: dict[str, Any]) -> list[str]:
-    """Which forms of one PII value appear in ``output`` (case- and separator-insensitive)."""
+    """Which forms of one PII value appear in ``output`` (case- and separator-insensitive).
+
+    ``encrypt.v1`` tokens are dropped first: their ciphertext is random base64, which holds
+    a short name such as "Sam" (case-insensitive) by chance in about one run in a hundred;
+    what a token decrypts to is tested by the reveal tests."""
+    output = TOKEN_RE.sub("[ENC]", output)
     low = output.casefold()
     found = [f for f in {pii["value"], pii["text"]} if f.casefold() in low]
     if pii["value"].isdigit():
