@@ -202,22 +202,15 @@ def find_leaks(
         transcript = transcriber.transcribe(glued, ["check"])
     # Each decode of the track (a second one where the first looped: ``Listener.listen``)
     # is read on its own, so two decodes' digits never join into one run.
+    decodes: dict[str, list[tuple[str, float, float, float]]] = {}
+    for s in transcript.segments:
+        decodes.setdefault(s.speaker, []).extend(
+            (w.text, w.start_s, w.end_s, w.probability) for w in s.words
+        )
     heard = [
         (piece, words)
-        for speaker in dict.fromkeys(s.speaker for s in transcript.segments)
-        for piece, words in zip(
-            pieces,
-            place(
-                (
-                    (w.text, w.start_s, w.end_s, w.probability)
-                    for s in transcript.segments
-                    if s.speaker == speaker
-                    for w in s.words
-                ),
-                pieces,
-            ),
-            strict=True,
-        )
+        for decode in decodes.values()
+        for piece, words in zip(pieces, place(decode, pieces), strict=True)
     ]
     leaks: list[Leak] = []
     for piece, words in heard:

@@ -2,9 +2,9 @@
 
 Stereo recordings are transcribed per channel, one speaker per channel, and the segments are
 interleaved by start time; a channel's segment is cut where another channel spoke in one of
-its pauses (``split_turns``), so an answer reads after its question. Silence gives an empty transcript: VAD drops it, and any segment
-Whisper still produces with a high no-speech probability and low confidence is discarded
-rather than stored as invented text.
+its pauses (``split_turns``), so an answer reads after its question. Silence gives an empty
+transcript: VAD drops it, and any segment Whisper still produces with a high no-speech
+probability and low confidence is discarded rather than stored as invented text.
 
 Speed: with ``WhisperSpec.batch_size > 1`` (the default, 8) the VAD chunks of a channel are
 decoded together by faster-whisper's ``BatchedInferencePipeline``, about twice the throughput
@@ -95,15 +95,16 @@ def split_turns(turns: Sequence[Turn]) -> list[Turn]:
     before "Can you confirm your date of birth?", not after it: a cue in the previous turn
     (``redactor.detect``) would be lost. Cut at the other speakers' words, the answers fall
     in their place between the questions. Returns the turns in start order."""
-    starts = {
+    speakers = {spk for _s, spk, _w in turns}
+    starts = {  # per speaker: when anyone else started a word
         spk: sorted(w[1] for _s, other, words in turns if other != spk for w in words)
-        for _s, spk, _w in turns
+        for spk in speakers
     }
     out: list[Turn] = []
     for _start, spk, words in turns:
+        others = starts[spk]
         piece = [words[0]]
         for prev, word in itertools.pairwise(words):
-            others = starts[spk]
             i = bisect.bisect_right(others, prev[2])
             if i < len(others) and others[i] < word[1]:  # someone else spoke in this pause
                 out.append((piece[0][1], spk, piece))
@@ -322,9 +323,7 @@ class FasterWhisperTranscriber:
                 continue  # digital silence: nothing to transcribe, nothing to invent
             for words in self._channel_words(samples, seen):
                 raw.append((words[0][1], speaker, words))
-        raw.sort(key=lambda item: item[0])
-        if len(audio.channels) > 1:
-            raw = split_turns(raw)
+        raw = split_turns(raw)  # in start order; one speaker (mono) is never cut
         segments = tuple(build_segment(i, spk, words) for i, (_, spk, words) in enumerate(raw))
         return Transcript(
             segments=segments,
