@@ -38,7 +38,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-import ctranslate2
 import numpy as np
 
 from redactor.ingest import SAMPLE_RATE, DecodedAudio
@@ -181,7 +180,6 @@ class FasterWhisperTranscriber:
     # tracks that did not loop: 1.7 at most); decoded again at these temperatures.
     CHECK_LOOP_RATIO = 2.0
     CHECK_RETRY_TEMPERATURES = (0.2, 0.4, 0.6, 0.8, 1.0)
-    CHECK_SEED = 11
     BATCH_MIN_S = 60.0
     # Batched VAD's default (160 ms) cuts utterances at short pauses; the clips, glued into
     # 30 s windows, then lost digits and whole sentences on the fixtures. 500 ms kept them.
@@ -337,50 +335,36 @@ class FasterWhisperTranscriber:
         """Transcribe a glued track of stretches as it is (the audio check).
 
         Every stretch is decoded: no VAD, which drops short or quiet speech, exactly what a
-        check must hear (a digit left at a bleep's edge); no second listen, whose loudness
-        test would take the bleep tones in the track for skipped speech. One deterministic
-        decode (``CHECK_BEAM_SIZE``, temperature 0). Greedy: on the spoken-call bench's check
-        tracks a beam of 3 cost 1.4x as much (it looped to the 224-token limit more often).
+        check must hear (a digit left at a bleep's edge), and so no second listen. Greedy
+        (``CHECK_BEAM_SIZE``): on the spoken-call bench's check tracks a beam of 3 cost 1.4x
+        as much (it looped to the 224-token limit more often).
 
         A loop ("Can you stand? Can you stand? ...") puts its words on every stretch after
         it, so what those stretches really hold is not heard: a check that trusted it would
-        pass audio it never heard. A track whose decode compresses more than
-        ``CHECK_LOOP_RATIO`` is decoded once more with the temperature fallback (sampling
-        seeded, so a check is repeatable), and both decodes are returned, as the speakers
-        ``check`` and ``check.again``: the loop's own words (digits, say) still count, and
-        the second decode hears what the loop hid. On the spoken-call bench's check tracks 2
-        in 16 looped; the second decodes cost 1-16% of the check (two runs)."""
-        decodes: dict[str, list[Any]] = {"check": [], "check.again": []}
+        pass audio it never heard. A 30 s window whose greedy decode compresses more than
+        ``CHECK_LOOP_RATIO`` is decoded again with the temperature fallback, that window
+        only, from the encoding already made. On the spoken-call bench's 51 check tracks 5
+        looped; decoding the whole track a second time, as audio-check.v4 did, cost 16% more.
+        Sampling is not repeatable (CTranslate2 samples in its own threads, which
+        ``ctranslate2.set_random_seed`` does not reach), so the words heard in a looped
+        window can differ between two checks; a greedy decode that did not loop cannot."""
+        heard: list[list[HeardWord]] = []
         language = "en"
         for samples in audio.channels:
             if _silent(samples):
                 continue
             found, info = self._decode_as_is(
-                samples, beam_size=self.CHECK_BEAM_SIZE, temperature=0.0
+                samples,
+                beam_size=self.CHECK_BEAM_SIZE,
+                best_of=1,
+                temperature=(0.0, *self.CHECK_RETRY_TEMPERATURES),
+                compression_ratio_threshold=self.CHECK_LOOP_RATIO,
+                log_prob_threshold=None,
             )
-            decodes["check"].extend(found)
+            heard += self._kept_words(found)
             language = str(info.language)
-            if any(seg.compression_ratio > self.CHECK_LOOP_RATIO for seg in found):
-                ctranslate2.set_random_seed(self.CHECK_SEED)
-                again, _info = self._decode_as_is(
-                    samples,
-                    beam_size=self.CHECK_BEAM_SIZE,
-                    best_of=1,
-                    temperature=self.CHECK_RETRY_TEMPERATURES,
-                    compression_ratio_threshold=self.CHECK_LOOP_RATIO,
-                    log_prob_threshold=None,
-                )
-                decodes["check.again"].extend(again)
-        heard = sorted(
-            (
-                (speaker, words)
-                for speaker, segs in decodes.items()
-                for words in self._kept_words(segs)
-            ),
-            key=lambda item: item[1][0][1],
-        )
         return Transcript(
-            segments=tuple(build_segment(i, spk, w) for i, (spk, w) in enumerate(heard)),
+            segments=tuple(build_segment(i, "check", w) for i, w in enumerate(heard)),
             language=language,
             duration_s=audio.duration_s,
             source_kind="audio",

@@ -4,8 +4,10 @@ is widened, then checked again; a policy that requires it withholds audio that n
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -183,63 +185,66 @@ def test_audio_check_policy_key_rejects_unknown() -> None:
         parse_policy('name = "x"\n[audio]\ncheck = "maybe"\n', "x.toml")
 
 
-class TwoDecodes:
-    """Hears the glued track twice (as ``listen`` does where the first decode looped): the
-    first decode's words on speaker ``check``, the second's on ``check.again``."""
+class Hears:
+    """Hears the given words at the start of the glued track."""
 
-    name = "fake/two-decodes"
+    name = "fake/hears"
 
-    def __init__(self, first: list[str], again: list[str]) -> None:
-        self.first, self.again = first, again
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
 
     def transcribe(self, audio: DecodedAudio, speakers: Sequence[str] = ()) -> Transcript:
-        def at(words: list[str]) -> list[tuple[str, float, float, float]]:
-            return [(w, 0.04 * i, 0.04 * i + 0.04, 0.9) for i, w in enumerate(words)]
-
-        segments = (build_segment(0, "check", at(self.first)),)
-        if self.again:
-            segments += (build_segment(1, "check.again", at(self.again)),)
-        return Transcript(segments=segments, duration_s=audio.duration_s)
+        at = [(w, 0.04 * i, 0.04 * i + 0.04, 0.9) for i, w in enumerate(self.words)]
+        return Transcript(segments=(build_segment(0, "check", at),), duration_s=audio.duration_s)
 
 
 @pytest.mark.parametrize(
-    ("first", "again", "leaks"),
+    ("words", "leaks"),
     [
-        # two decodes of the same stretch: their digits never join into one run
-        (["one", "two"], ["three", "four"], 0),
-        # a loop's digits still count, whatever the second decode heard
-        (["five", "five", "five", "five"], ["okay"], 1),
-        # what the loop hid, heard by the second decode
-        (["stand", "stand", "stand"], ["six", "one", "two", "nine"], 1),
-        (["stand", "stand", "stand"], ["okay", "thanks"], 0),
+        (["five", "five", "five", "five"], 1),  # a 4-digit run, spoken
+        (["six", "one", "two", "nine"], 1),
+        (["6129"], 1),  # written
+        (["sixty", "one", "twenty", "nine"], 1),  # pairs
+        (["one", "two"], 0),  # two digits away from the edge: a count, not the value
+        (["okay", "thanks"], 0),
     ],
 )
-def test_audio_check_reads_each_decode_on_its_own(
-    first: list[str], again: list[str], leaks: int
-) -> None:
+def test_audio_check_hears_digit_runs_away_from_the_edge(words: list[str], leaks: int) -> None:
     # 10 s of quiet noise, one bleep 4-5 s: the first window heard is 3.4-4.05 s; the words
     # lie at 3.40-3.56 s, clear of the bleep's edge (3.6 s), so only a 4-digit run leaks.
     rng = np.random.default_rng(0)
     audio = DecodedAudio(channels=(rng.normal(0, 0.01, 10 * SAMPLE_RATE).astype(np.float32),))
-    found, _heard = find_leaks(
-        audio, [Interval(4.0, 5.0)], 0.0, TwoDecodes(first, again), frozenset()
-    )
+    found, _heard = find_leaks(audio, [Interval(4.0, 5.0)], 0.0, Hears(words), frozenset())
     assert len(found) == leaks
 
 
+class Counting:
+    """The CTranslate2 model, counting its encodes and decodes."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.calls: Counter[str] = Counter()
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("encode", "generate"):
+            self.calls[name] += 1
+        return getattr(self.inner, name)
+
+
 @pytest.mark.slow
-def test_audio_check_listen_decodes_a_looped_track_again(
+def test_audio_check_listen_decodes_a_looped_window_again(
     transcriber: FasterWhisperTranscriber, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A decode more compressible than ``CHECK_LOOP_RATIO`` looped: the track is decoded a
-    second time (speaker ``check.again``), and both decodes are returned."""
+    """A window whose greedy decode compresses more than ``CHECK_LOOP_RATIO`` (looped) is
+    decoded again at each fallback temperature, from the one encoding."""
     audio = decode_audio(SSN_CALL)
+    model = Counting(transcriber.model.model)
+    monkeypatch.setattr(transcriber.model, "model", model)
     once = transcriber.listen(audio)
-    assert {s.speaker for s in once.segments} == {"check"}, "this fixture does not loop"
-    monkeypatch.setattr(FasterWhisperTranscriber, "CHECK_LOOP_RATIO", 0.0)
-    twice = transcriber.listen(audio)
-    assert {s.speaker for s in twice.segments} == {"check", "check.again"}
-    assert [s.text for s in twice.segments if s.speaker == "check"] == [
-        s.text for s in once.segments
-    ]
-    assert twice.segments == tuple(sorted(twice.segments, key=lambda s: s.start_s))
+    assert model.calls == {"encode": 1, "generate": 1}, "this fixture does not loop"
+    model.calls.clear()
+    monkeypatch.setattr(FasterWhisperTranscriber, "CHECK_LOOP_RATIO", 0.0)  # every decode loops
+    again = transcriber.listen(audio)
+    tries = 1 + len(FasterWhisperTranscriber.CHECK_RETRY_TEMPERATURES)
+    assert model.calls == {"encode": 1, "generate": tries}
+    assert {s.speaker for s in once.segments} == {s.speaker for s in again.segments} == {"check"}

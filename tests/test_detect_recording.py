@@ -8,7 +8,7 @@ import pytest
 
 from redactor.detect import Detector
 from redactor.detect.batch import redact_lines
-from redactor.detect.recording import same_value_spans, widen_unsure
+from redactor.detect.recording import same_value_spans, unsure_answers, widen_unsure
 from redactor.types import Segment, Span, TextSpan, Transcript, Word
 
 
@@ -103,3 +103,73 @@ def test_detect_recording_widening_never_narrows() -> None:
     span = Span(0, 0, len(text), "NUMBER", 0.6, "x")
     (wide,) = widen_unsure(seg, [span])
     assert (wide.start, wide.end) == (0, len(text))
+
+
+def said(*turns: tuple[str, list[float] | None]) -> tuple[Segment, ...]:
+    """Segments of ``(text, word probabilities)``; ``None``: a text transcript (all 1.0)."""
+    out = []
+    for i, (text, probs) in enumerate(turns):
+        ws = words(text, probs if probs is not None else [1.0] * len(text.split(" ")))
+        out.append(Segment(i, "s", float(i), i + 1.0, text, ws))
+    return tuple(out)
+
+
+DOB_Q = ("Can you confirm your date of birth?", None)
+UNSURE_DOB = ("It's no member I think I think I think", [0.84, 0.26, 0.85, 0.3, 0.18, 0.58,
+                                                       0.09, 0.75, 0.09])  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        # ASR-mangled: a date of birth Whisper could not make out
+        ((DOB_Q, UNSURE_DOB), [("no member I think I think I think", "DATE_OF_BIRTH")]),
+        # spoken, asked by a request; the cue itself misheard ("last fall of your social")
+        ((("Just the last fall of your social, please.", None),
+          ("Yes, it's sixty seventeen", [0.98, 0.99, 0.4, 0.35])),
+         [("sixty seventeen", "US_SSN")]),
+        # a name, asked; the answer two turns on (a backchannel between)
+        ((("Who am I speaking with today?", None), ("Mm-hmm.", [0.9]),
+          ("It is very strong", [0.69, 0.99, 0.31, 0.07])), [("very strong", "PERSON")]),
+        # mono: question and answer in one segment; the next question is confident
+        ((("What is your account number? It's free nod ate what is your zip code?",
+           [0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.2, 0.3, 0.1, 0.9, 0.9, 0.9, 0.9, 0.9]),),
+         [("free nod ate", "US_BANK_NUMBER")]),
+        # written e-mail cue, an unsure local part
+        ((("And your e-mail?", None), ("jay dot smith at gmail", [0.3, 0.6, 0.2, 0.9, 0.9])),
+         [("jay dot smith", "EMAIL_ADDRESS")]),
+        # negative: a confident answer (the recognizers judge it)
+        ((DOB_Q, ("It's the third of May.", [0.9] * 5)), []),
+        # negative: unsure words after a statement, not a question
+        ((("I was charged twice this month.", None), ("to rescind her my", [0.4, 0.2, 0.3, 0.5])),
+         []),
+        ((("I need to update my account", None), ("Who am I speaking with", [0.04, 0.99, 0.98,
+                                                                              0.99, 0.99])), []),
+        # negative: asks for no value ("press one", "how many people")
+        ((("For billing, press one. How many people are coming?", None),
+          ("for two people", [0.3, 0.4, 0.9])), []),
+        # negative: the request is still being said
+        ((("Please read me your card number", [0.9, 0.9, 0.9, 0.9, 0.9, 0.3]),), []),
+        # negative: text without word probabilities
+        ((DOB_Q, ("It's no member I think", None)), []),
+        # negative: the question is more than two turns back
+        ((DOB_Q, ("Sure.", None), ("One moment.", None), UNSURE_DOB), []),
+    ],
+)  # fmt: skip
+def test_detect_recording_unsure_answers(
+    turns: tuple[tuple[str, list[float] | None], ...], expected: list[tuple[str, str]]
+) -> None:
+    segs = said(*turns)
+    found = unsure_answers(segs, [[] for _ in segs])
+    assert [(segs[s.segment].text[s.start : s.end], s.label) for s in found] == expected
+
+
+def test_detect_recording_unsure_answer_only_where_nothing_was_found() -> None:
+    segs = said(DOB_Q, UNSURE_DOB)
+    span = Span(1, 0, 4, "DATE_OF_BIRTH", 0.8, "x")
+    assert unsure_answers(segs, [[], [span]]) == []
+
+
+def test_detect_recording_unsure_answer_redacted(detector: Detector) -> None:
+    t = Transcript(said(DOB_Q, UNSURE_DOB))
+    assert covered(t, detector.detect(t), 1) == ["no member I think I think I think"]

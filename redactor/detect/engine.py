@@ -20,14 +20,14 @@ from typing import Any
 from redactor.detect.casing import NerView, lexicon, ner_view, truecase
 from redactor.detect.normalize import normalize
 from redactor.detect.offline import use_bundled_suffix_list
-from redactor.detect.recording import same_value_spans, widen_unsure
+from redactor.detect.recording import same_value_spans, unsure_answers, widen_unsure
 from redactor.models import spacy_model_name
 from redactor.spans import in_segment, merge, split, widen
 from redactor.types import Span, TextSpan, Transcript
 
 __all__ = ["DEFAULT_ALLOW_LIST", "MIN_SCORE", "PresidioDetector"]
 
-DETECTOR_VERSION = "v7"
+DETECTOR_VERSION = "v8"
 MIN_SCORE = 0.4
 # Wake words, payment brands and agent-facing terms that look like names; extend per operator.
 DEFAULT_ALLOW_LIST = frozenset(
@@ -152,14 +152,15 @@ class PresidioDetector:
 
     def detect(self, transcript: Transcript) -> tuple[Span, ...]:
         """Spans of a whole recording (``analyze_recording`` over its segments), each grown
-        over low-confidence words next to it."""
+        over low-confidence words next to it, and the unsure stretches of answers in which
+        nothing was found (``detect.recording.unsure_answers``)."""
         segs = transcript.segments
         per_text = self.analyze_recording([s.text for s in segs])
-        return tuple(
-            sp
+        spans = [
+            widen_unsure(seg, [in_segment(seg.index, t) for t in found])
             for seg, found in zip(segs, per_text, strict=True)
-            for sp in widen_unsure(seg, [in_segment(seg.index, t) for t in found])
-        )
+        ]
+        return (*(sp for found in spans for sp in found), *unsure_answers(segs, spans))
 
     def _spans(self, eng: _Engine, text: str, ents: list[Entity]) -> list[TextSpan]:
         if not text.strip():
