@@ -26,15 +26,29 @@ once. Batched decoding copies its input for VAD and computes log-mel features fo
 up front (together about 2x the audio), so a long channel is decoded in windows of about
 ``WINDOW_S`` seconds, cut at the quietest moment near each boundary; segments are
 materialised into small immutable words as they are produced.
+
+Freed memory is kept while the sequential decoder runs (``keep_freed_memory``): glibc hands
+every block over its mmap threshold back to the kernel when it is freed, and CTranslate2
+allocates and frees blocks of tens of MB on every encoder pass (tiny.en's attention over a
+30 s window alone is 54 MB), so each pass faulted its buffers in again, zero-filled. Replaying
+the spoken-call bench's 52 audio-check tracks (one pass each, mostly): 52.6-53.2 s, 16.5 s of
+it in the kernel, against 36.5-45.5 s and 4.6-6.8 s with the blocks kept in the heap. Only
+there, and for inputs of at most ``KEEP_MEMORY_MAX_S``: a sequential pass (batch 1, one 30 s
+window) needs the same blocks every time, so the heap stops growing at one pass's working set; the batched pipeline's blocks (hundreds of MB,
+their size varying with the batch) and the decoded recording stay mmapped and are handed back.
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
+import ctypes
+import functools
 import itertools
+import platform
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -45,7 +59,60 @@ from redactor.models import WhisperSpec
 from redactor.relisten import HeardWord, glue, new_words, place, unheard_speech
 from redactor.types import Segment, Transcript, Word
 
-__all__ = ["FasterWhisperTranscriber", "Transcriber", "build_segment", "windows"]
+__all__ = [
+    "FasterWhisperTranscriber",
+    "Transcriber",
+    "build_segment",
+    "keep_freed_memory",
+    "windows",
+]
+
+_M_TRIM_THRESHOLD = -1  # glibc's mallopt parameters (malloc.h)
+_M_MMAP_MAX = -4
+_MMAP_MAX_DEFAULT = 65536  # glibc's DEFAULT_MMAP_MAX
+_kept = threading.Lock()
+_kept_depth = 0
+
+
+@functools.cache
+def _glibc() -> Any:
+    """glibc, untrimmed from the first use on; None where the C library is another."""
+    if platform.libc_ver()[0] != "glibc":
+        return None
+    libc = ctypes.CDLL(None)
+    libc.mallopt(_M_TRIM_THRESHOLD, -1)  # never hand the heap's free top back
+    return libc
+
+
+@contextlib.contextmanager
+def keep_freed_memory() -> Iterator[bool]:
+    """While the model runs, every block comes from the heap and goes back to it.
+
+    glibc mmaps each block over its threshold on its own and unmaps it on free, so each
+    encoder pass faulted its tens of MB in again, zero-filled (see the module docstring).
+    Only inside sequential model calls: blocks allocated elsewhere (the decoded recording,
+    hundreds of MB for an hour; the batched pipeline's) are still mmapped and handed back
+    when freed, and the transcriber uses it on short inputs only (``KEEP_MEMORY_MAX_S``).
+    The 60-minute memory bench (2026-12-03): 2165 MB peak before, 2214 MB with this; around
+    every sequential decode however long 2434 MB, with no mmap at all 2454 MB, around the
+    batched pipeline too 2533 MB (fragments of long passes stay in the heap). Nested and threaded calls
+    share one setting (counted). Yields False (and changes nothing) where there is no glibc."""
+    global _kept_depth
+    libc = _glibc()
+    if libc is None:
+        yield False
+        return
+    with _kept:
+        _kept_depth += 1
+        if _kept_depth == 1:
+            libc.mallopt(_M_MMAP_MAX, 0)
+    try:
+        yield True
+    finally:
+        with _kept:
+            _kept_depth -= 1
+            if _kept_depth == 0:
+                libc.mallopt(_M_MMAP_MAX, _MMAP_MAX_DEFAULT)
 
 
 class Transcriber(Protocol):
@@ -185,6 +252,8 @@ class FasterWhisperTranscriber:
     # 30 s windows, then lost digits and whole sentences on the fixtures. 500 ms kept them.
     VAD_MIN_SILENCE_MS = 500
     WINDOW_S = 600.0
+    # Inputs up to this long are decoded with freed memory kept (``keep_freed_memory``).
+    KEEP_MEMORY_MAX_S = 120.0
 
     def __init__(self, spec: WhisperSpec | None = None, *, model: Any = None) -> None:
         self.spec = spec or WhisperSpec()
@@ -236,11 +305,15 @@ class FasterWhisperTranscriber:
 
     def _channel_segments(self, samples: np.ndarray, seen: list[str]) -> list[Any]:
         if self.spec.batch_size <= 1 or len(samples) < self.BATCH_MIN_S * SAMPLE_RATE:
-            segments, info = self.model.transcribe(
-                samples, vad_filter=True, condition_on_previous_text=False, **self._decode_options()
-            )
-            seen.append(str(info.language))
-            return list(segments)  # a lazy generator: materialise it here
+            with self._kept_for(samples):  # one window at a time: the same blocks every pass
+                segments, info = self.model.transcribe(
+                    samples,
+                    vad_filter=True,
+                    condition_on_previous_text=False,
+                    **self._decode_options(),
+                )
+                seen.append(str(info.language))
+                return list(segments)  # a lazy generator: materialise it here
         out: list[Any] = []
         for lo, hi in windows(samples, self.WINDOW_S):
             offset = lo / SAMPLE_RATE
@@ -293,13 +366,21 @@ class FasterWhisperTranscriber:
             result += self._relisten(samples, result)
         return result
 
+    def _kept_for(self, samples: np.ndarray) -> contextlib.AbstractContextManager[bool]:
+        """``keep_freed_memory`` around the sequential decoding of a short input only: a long
+        one (an hour's check track) would leave its fragments in the heap for good."""
+        if len(samples) > self.KEEP_MEMORY_MAX_S * SAMPLE_RATE:
+            return contextlib.nullcontext(False)
+        return keep_freed_memory()
+
     def _decode_as_is(self, track: np.ndarray, **overrides: Any) -> tuple[list[Any], Any]:
         """One sequential decode of a whole (glued) track: no VAD, no carried context."""
         opts = {**self._decode_options(), **overrides}
-        segments, info = self.model.transcribe(
-            track, vad_filter=False, condition_on_previous_text=False, **opts
-        )
-        return list(segments), info
+        with self._kept_for(track):
+            segments, info = self.model.transcribe(
+                track, vad_filter=False, condition_on_previous_text=False, **opts
+            )
+            return list(segments), info
 
     def _relisten(self, samples: np.ndarray, heard: list[list[HeardWord]]) -> list[list[HeardWord]]:
         """Decode again, in one glued track, the speech the first pass heard no word in."""
