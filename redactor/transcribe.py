@@ -34,8 +34,9 @@ allocates and frees blocks of tens of MB on every encoder pass (tiny.en's attent
 the spoken-call bench's 52 audio-check tracks (one pass each, mostly): 52.6-53.2 s, 16.5 s of
 it in the kernel, against 36.5-45.5 s and 4.6-6.8 s with the blocks kept in the heap. Only
 there, and for inputs of at most ``KEEP_MEMORY_MAX_S``: a sequential pass (batch 1, one 30 s
-window) needs the same blocks every time, so the heap stops growing at one pass's working set; the batched pipeline's blocks (hundreds of MB,
-their size varying with the batch) and the decoded recording stay mmapped and are handed back.
+window) needs the same blocks every time, so the heap stops growing at one pass's working
+set; the batched pipeline's blocks (hundreds of MB, their size varying with the batch) and the
+decoded recording stay mmapped and are handed back.
 """
 
 from __future__ import annotations
@@ -95,8 +96,13 @@ def keep_freed_memory() -> Iterator[bool]:
     when freed, and the transcriber uses it on short inputs only (``KEEP_MEMORY_MAX_S``).
     The 60-minute memory bench (2026-12-03): 2165 MB peak before, 2214 MB with this; around
     every sequential decode however long 2434 MB, with no mmap at all 2454 MB, around the
-    batched pipeline too 2533 MB (fragments of long passes stay in the heap). Nested and threaded calls
-    share one setting (counted). Yields False (and changes nothing) where there is no glibc."""
+    batched pipeline too 2533 MB (fragments of long passes stay in the heap). Nested and
+    threaded calls share one setting (counted). Yields False (and changes nothing) where there
+    is no glibc.
+
+    The first use also turns the heap's trimming off for good (a pass's freed top would be
+    handed back otherwise), which also stops glibc raising its mmap threshold on its own (it
+    stays where it is then, 128 KB unless raised already): measured in the 2214 MB above."""
     global _kept_depth
     libc = _glibc()
     if libc is None:
