@@ -13,10 +13,11 @@ sealed before it reaches the disk (``redactor.audio_file``).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -41,6 +42,7 @@ __all__ = [
     "apply_redaction",
     "audio_artifacts",
     "read_audio",
+    "redacted_in_place",
     "redaction_intervals",
     "write_audio",
     "write_redacted_audio",
@@ -196,13 +198,9 @@ def apply_redaction(
     """``samples`` (a copy unless ``in_place``) with each interval (+/- padding) replaced by
     tone or silence."""
     out = samples if in_place else samples.copy()
-    n, n_ch = out.shape
+    n_ch = out.shape[1]
     fade = max(1, int(FADE_S * rate))
-    for iv in intervals:
-        a = max(0, int(np.floor((iv.start_s - spec.padding_s) * rate)))
-        b = min(n, int(np.ceil((iv.end_s + spec.padding_s) * rate)))
-        if b <= a:
-            continue
+    for iv, a, b in _frames_of(out, rate, intervals, spec):
         channels = range(n_ch) if iv.channel is None or iv.channel >= n_ch else [iv.channel]
         if spec.mode == "silence":
             fill = np.zeros(b - a)
@@ -213,6 +211,37 @@ def apply_redaction(
         for ch in channels:
             out[a:b, ch] = fill
     return out
+
+
+def _frames_of(
+    samples: np.ndarray, rate: int, intervals: Sequence[Interval], spec: AudioRedaction
+) -> Iterator[tuple[Interval, int, int]]:
+    """Each interval with the frames ``[a, b)`` it covers, padding included (empty ones left out)."""
+    n = len(samples)
+    for iv in intervals:
+        a = max(0, int(np.floor((iv.start_s - spec.padding_s) * rate)))
+        b = min(n, int(np.ceil((iv.end_s + spec.padding_s) * rate)))
+        if a < b:
+            yield iv, a, b
+
+
+@contextlib.contextmanager
+def redacted_in_place(
+    samples: np.ndarray, rate: int, intervals: Sequence[Interval], spec: AudioRedaction
+) -> Iterator[np.ndarray]:
+    """``samples`` redacted in place while the block runs, then put back as they were.
+
+    Saves what the bleeps cover, not the whole recording: the audio check rewrites the file
+    from the same source after a widening, and a copy of an hour of 48 kHz stereo is 1.4 GB.
+    """
+    saved = [
+        (a, b, samples[a:b].copy()) for _iv, a, b in _frames_of(samples, rate, intervals, spec)
+    ]
+    try:
+        yield apply_redaction(samples, rate, intervals, spec, in_place=True)
+    finally:
+        for a, b, original in saved:
+            samples[a:b] = original
 
 
 _BLOCK = 1 << 20  # frames per write block
@@ -279,9 +308,9 @@ def write_redacted_audio(
     are committed. ``samples`` (from ``read_audio``) saves decoding ``src`` again.
     """
     data, rate = samples if samples is not None else read_audio(src)
-    redacted = apply_redaction(data, rate, intervals, spec, in_place=samples is None)
     encoded = io.BytesIO()  # in memory: plaintext audio never reaches the disk
-    write_audio(redacted, rate, encoded, fmt)
+    with redacted_in_place(data, rate, intervals, spec) as redacted:
+        write_audio(redacted, rate, encoded, fmt)
     dest_dir.mkdir(parents=True, exist_ok=True)
     path = dest_dir / f"{recording_id}.{policy}.{uuid.uuid4().hex[:8]}.redacted.{fmt}"
     return write_sealed(path, encoded.getbuffer().tobytes(), recording_id)

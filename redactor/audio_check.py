@@ -26,12 +26,15 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
+
+import numpy as np
 
 from redactor.audio import Interval
 from redactor.audio_file import SealedAudio
-from redactor.ingest import SAMPLE_RATE, DecodedAudio, decode_audio
-from redactor.relisten import glue, place
+from redactor.ingest import SAMPLE_RATE, DecodedAudio, decode_stretches, decoded_channels
+from redactor.relisten import GAP_S, HeardWord, Piece, glue_parts, place
 from redactor.residue import digit_runs, digit_stream
 from redactor.store import ArtifactKind, Store
 from redactor.transcribe import Listener, Transcriber
@@ -55,6 +58,11 @@ MARGIN_S = 0.2  # added around a leaked stretch (word times are approximate)
 STEP_S = 0.3  # widening when the leak already lies under the bleep's own interval
 JOIN_S = 0.6  # a leak this close to a bleep widens it; farther away it gets its own bleep
 MAX_ROUNDS = 3
+# Windows longer than this in all are heard as several tracks: decoding the 60-minute memory
+# bench's windows as one track took 740 MB (Whisper's features of the whole track and the
+# decoder's buffers); a track this short decodes with freed memory kept
+# (``FasterWhisperTranscriber.KEEP_MEMORY_MAX_S``).
+TRACK_MAX_S = 120.0
 # Words that a value's text contains but that say nothing about the person.
 _COMMON = frozenset(
     [
@@ -168,6 +176,10 @@ def _edges(start: float, end: float) -> list[tuple[float, float]]:
     return [(start - WINDOW_S, start), (end, end + WINDOW_S)]
 
 
+Stretches = Sequence[tuple[int, float, float]]  # (channel, start s, end s)
+ReadStretches = Callable[[Stretches], list[np.ndarray]]  # their samples, at SAMPLE_RATE
+
+
 def find_leaks(
     audio: DecodedAudio,
     intervals: Sequence[Interval],
@@ -175,34 +187,64 @@ def find_leaks(
     transcriber: Transcriber,
     words_of_values: frozenset[str],
 ) -> tuple[list[Leak], float]:
-    """Leaks heard around ``intervals`` in the redacted ``audio``, and the seconds heard.
+    """Leaks heard around ``intervals`` in the redacted ``audio``, and the seconds heard."""
+
+    def read(stretches: Stretches) -> list[np.ndarray]:
+        return [
+            audio.channels[ch][int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)]
+            for ch, a, b in stretches
+        ]
+
+    return _find_leaks(
+        read, len(audio.channels), intervals, padding_s, transcriber, words_of_values
+    )
+
+
+def _find_leaks(
+    read: ReadStretches,
+    n_ch: int,
+    intervals: Sequence[Interval],
+    padding_s: float,
+    transcriber: Transcriber,
+    words_of_values: frozenset[str],
+) -> tuple[list[Leak], float]:
+    """``find_leaks`` over audio that ``read`` gives a stretch at a time (a stretch past the
+    end comes back short).
 
     The windows of every channel are glued into one track (``redactor.relisten``), so Whisper
-    runs once per check whatever the number of channels and bleeps."""
-    n_ch = len(audio.channels)
-    stretches = []
-    for ch, samples in enumerate(audio.channels):
-        duration = len(samples) / SAMPLE_RATE
+    runs once per check whatever the number of channels and bleeps (once per
+    ``TRACK_MAX_S`` of windows on a long recording)."""
+    stretches = [
+        (ch, a, b)
+        for ch in range(n_ch)
         for a, b in _merge(
-            (max(0.0, a), min(duration, b))
+            (max(0.0, a), b)
             for iv in intervals
             if _on(iv, ch, n_ch)
             for a, b in _edges(iv.start_s - padding_s, iv.end_s + padding_s)
-        ):
-            stretches.append((ch, samples, a, b))
-    if not stretches:
-        return [], 0.0
-    track, pieces = glue(stretches)
-    glued = DecodedAudio(channels=(track,))
-    if isinstance(transcriber, Listener):
-        transcript = transcriber.listen(glued)
-    else:
-        transcript = transcriber.transcribe(glued, ["check"])
-    decode = [
-        (w.text, w.start_s, w.end_s, w.probability) for s in transcript.segments for w in s.words
+        )
     ]
+    parts = [
+        (ch, samples, a)
+        for (ch, a, _b), samples in zip(stretches, read(stretches), strict=True)
+        if len(samples)
+    ]
+    heard: list[tuple[Piece, list[HeardWord]]] = []
+    for group in _tracks(parts):
+        track, pieces = glue_parts(group)
+        glued = DecodedAudio(channels=(track,))
+        if isinstance(transcriber, Listener):
+            transcript = transcriber.listen(glued)
+        else:
+            transcript = transcriber.transcribe(glued, ["check"])
+        decode = [
+            (w.text, w.start_s, w.end_s, w.probability)
+            for s in transcript.segments
+            for w in s.words
+        ]
+        heard += zip(pieces, place(decode, pieces), strict=True)
     leaks: list[Leak] = []
-    for piece, words in zip(pieces, place(decode, pieces), strict=True):
+    for piece, words in heard:
         ch = piece.channel
         channel = ch if n_ch > 1 else None
         edges = [
@@ -218,7 +260,23 @@ def find_leaks(
         for text, a, b, _p in words:
             if any(t.lower() in words_of_values for t in re.findall(r"[A-Za-z]+", text)):
                 leaks.append(Leak(a, b, channel, "value"))
-    return leaks, sum(b - a for _ch, _s, a, b in stretches)
+    return leaks, sum(len(samples) for _ch, samples, _a in parts) / SAMPLE_RATE
+
+
+def _tracks(
+    parts: Sequence[tuple[int, np.ndarray, float]],
+) -> list[list[tuple[int, np.ndarray, float]]]:
+    """The stretches in tracks of at most ``TRACK_MAX_S`` (a longer stretch alone), in order."""
+    groups: list[list[tuple[int, np.ndarray, float]]] = []
+    length = 0.0
+    for part in parts:
+        secs = len(part[1]) / SAMPLE_RATE + GAP_S
+        if not groups or length + secs > TRACK_MAX_S:
+            groups.append([])
+            length = 0.0
+        groups[-1].append(part)
+        length += secs
+    return groups
 
 
 def widen(intervals: Sequence[Interval], leaks: Sequence[Leak], padding_s: float) -> list[Interval]:
@@ -255,12 +313,23 @@ def verify(
     """Write the redacted audio, listen, widen and rewrite until nothing leaks (or give up).
 
     ``write(intervals)`` writes one redacted (sealed) file. What is heard is that file, read
-    back and decrypted: the check covers the bytes that are stored. Returns the last file
-    written (the caller decides whether to publish it) and the check.
+    back and decrypted: the check covers the bytes that are stored. Only the windows heard
+    are decoded (``redactor.ingest.decode_stretches``): an hour's file decoded whole again
+    was the 60-minute memory bench's peak. Returns the last file written (the caller
+    decides whether to publish it) and the check.
     """
     current = list(intervals)
     written = write(current)
     return _rounds(write, current, written, padding_s, transcriber, words_of_values, max_rounds)
+
+
+def _hear_file(written: SealedAudio) -> tuple[ReadStretches, int]:
+    """A reader of stretches of the written file (decrypted once, decoded a stretch at a
+    time), and its channel count."""
+    data = written.read()
+    return partial(decode_stretches, written.path, data=data), decoded_channels(
+        written.path, data=data
+    )
 
 
 def _rounds(
@@ -277,8 +346,8 @@ def _rounds(
     todo = current
     while todo:
         try:
-            audio = decode_audio(written.path, data=written.read())
-            leaks, secs = find_leaks(audio, todo, padding_s, transcriber, words_of_values)
+            read, n_ch = _hear_file(written)
+            leaks, secs = _find_leaks(read, n_ch, todo, padding_s, transcriber, words_of_values)
         except BaseException:
             written.path.unlink(missing_ok=True)  # nobody else knows this file yet
             raise

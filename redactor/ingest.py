@@ -11,7 +11,8 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ __all__ = [
     "SourceFile",
     "audio_fingerprint",
     "decode_audio",
+    "decode_stretches",
+    "decoded_channels",
     "discover",
     "file_sha256",
     "load_sidecar",
@@ -109,6 +112,9 @@ def text_fingerprint(data: bytes) -> str | None:
     return f"{FINGERPRINT_VERSION}:text:" + hashlib.sha256(norm.encode()).hexdigest()
 
 
+_FINGERPRINT_BLOCK = 1 << 20  # samples
+
+
 def audio_fingerprint(audio: DecodedAudio) -> str | None:
     """A hash of the decoded 16 kHz PCM (int16), whatever the container or encoding.
 
@@ -118,9 +124,10 @@ def audio_fingerprint(audio: DecodedAudio) -> str | None:
     h = hashlib.sha256(f"{len(audio.channels)}:{audio.sample_rate}".encode())
     loud = False
     for ch in audio.channels:
-        pcm = np.round(np.clip(ch, -1.0, 1.0) * 32767).astype("<i2")
-        loud |= bool(np.any(pcm))
-        h.update(pcm.tobytes())
+        for i in range(0, len(ch), _FINGERPRINT_BLOCK):  # blocks: the hour never held 4 times
+            pcm = np.round(np.clip(ch[i : i + _FINGERPRINT_BLOCK], -1.0, 1.0) * 32767).astype("<i2")
+            loud |= bool(np.any(pcm))
+            h.update(pcm.tobytes())
     return f"{FINGERPRINT_VERSION}:pcm:" + h.hexdigest() if loud else None
 
 
@@ -225,32 +232,97 @@ def source_file(path: Path, base: RecordingMeta) -> SourceFile:
 def decode_audio(
     path: Path, *, split_stereo: bool = True, data: bytes | None = None
 ) -> DecodedAudio:
-    """Decode with PyAV (through faster-whisper) to 16 kHz; stereo gives two channels.
+    """Decode with PyAV to 16 kHz float32, as faster-whisper's ``decode_audio`` does (the same
+    resampler, the same samples); stereo (or more, mixed down) gives two channels.
 
+    Streamed: 16-bit blocks, then one float32 array per channel, so an hour of 16 kHz mono
+    peaks at 345 MB here (faster-whisper's own decoder held 575 MB while it converted).
     ``data``: the file's content when it is not readable from ``path`` as it is (a sealed
     redacted audio file, decrypted in memory); ``path`` then only names it in errors.
     """
-    import av
-    from faster_whisper.audio import decode_audio as fw_decode
+    width = decoded_channels(path, data=data) if split_stereo else 1
+    blocks = deque(_pcm_blocks(path, data, width))
+    n = sum(len(b) for b in blocks)
+    if not n:
+        raise InputError(f"{path}: audio has no samples")
+    channels = tuple(np.empty(n, np.float32) for _ in range(width))
+    pos = 0
+    while blocks:
+        block = blocks.popleft()  # each block let go once converted
+        for ch, out in enumerate(channels):
+            out[pos : pos + len(block)] = block[:, ch] / np.float32(32768)
+        pos += len(block)
+    return DecodedAudio(channels=channels)
 
-    def source() -> Any:  # a fresh reader each time: decoding consumes it
-        return str(path) if data is None else io.BytesIO(data)
+
+def decoded_channels(path: Path, *, data: bytes | None = None) -> int:
+    """How many channels ``decode_audio`` gives: 2 for stereo (or more, mixed down), else 1."""
+    import av
 
     try:
-        with av.open(source(), metadata_errors="ignore") as container:
-            streams = container.streams.audio
-            if not streams:
+        source: Any = str(path) if data is None else io.BytesIO(data)
+        with av.open(source, metadata_errors="ignore") as container:
+            if not container.streams.audio:
                 raise InputError(f"{path}: no audio stream")
-            channels = streams[0].codec_context.channels or 1
-        if split_stereo and channels >= 2:
-            left, right = fw_decode(source(), sampling_rate=SAMPLE_RATE, split_stereo=True)
-            decoded: tuple[np.ndarray, ...] = (left, right)
-        else:
-            decoded = (fw_decode(source(), sampling_rate=SAMPLE_RATE),)
+            return 2 if (container.streams.audio[0].codec_context.channels or 1) >= 2 else 1
     except InputError:
         raise
     except (av.error.FFmpegError, ValueError, IndexError, OSError) as exc:
         raise InputError(f"{path}: cannot decode audio ({type(exc).__name__})") from None
-    if not len(decoded[0]):
-        raise InputError(f"{path}: audio has no samples")
-    return DecodedAudio(channels=decoded)
+
+
+def decode_stretches(
+    path: Path, stretches: Sequence[tuple[int, float, float]], *, data: bytes | None = None
+) -> list[np.ndarray]:
+    """The samples of each ``(channel, start s, end s)`` stretch as ``decode_audio`` gives
+    them, from one streaming pass over the file.
+
+    Only the stretches are kept: hearing a few seconds around each bleep of an hour's
+    redacted audio holds those seconds, not the hour. A stretch past the end is cut short
+    there. ``data`` and errors: as for ``decode_audio``.
+    """
+    bounds = [(ch, int(a * SAMPLE_RATE), int(b * SAMPLE_RATE)) for ch, a, b in stretches]
+    parts = [np.zeros(max(0, hi - lo), np.float32) for _ch, lo, hi in bounds]
+    width = decoded_channels(path, data=data)
+    if any(not 0 <= ch < width for ch, _lo, _hi in bounds):
+        raise InputError(f"{path}: has {width} channel(s); a stretch asks for another")
+    pos = 0  # samples per channel decoded so far
+    for block in _pcm_blocks(path, data, width):
+        for part, (ch, lo, hi) in zip(parts, bounds, strict=True):
+            a, b = max(lo, pos), min(hi, pos + len(block))
+            if a < b:
+                part[a - lo : b - lo] = block[a - pos : b - pos, ch] / np.float32(32768)
+        pos += len(block)
+    return [part[: max(0, pos - lo)] for part, (_ch, lo, _hi) in zip(parts, bounds, strict=True)]
+
+
+def _pcm_blocks(path: Path, data: bytes | None, width: int) -> Iterator[np.ndarray]:
+    """The audio as 16-bit 16 kHz blocks of shape (frames, width): faster-whisper's
+    resampler (mono, or stereo with more channels mixed down), a decoded frame at a time.
+    Frames that fail to decode are skipped, as faster-whisper's decoder skips them."""
+    import av
+
+    try:
+        source: Any = str(path) if data is None else io.BytesIO(data)
+        with av.open(source, metadata_errors="ignore") as container:
+            if not container.streams.audio:
+                raise InputError(f"{path}: no audio stream")
+            resampler = av.audio.resampler.AudioResampler(
+                format="s16", layout="stereo" if width == 2 else "mono", rate=SAMPLE_RATE
+            )
+            frames = container.decode(audio=0)
+            while True:
+                try:
+                    frame = next(frames)
+                except StopIteration:
+                    frame = None  # flushes the resampler
+                except av.error.InvalidDataError:
+                    continue
+                for out in resampler.resample(frame):
+                    yield out.to_ndarray().reshape(-1, width)
+                if frame is None:
+                    return
+    except InputError:
+        raise
+    except (av.error.FFmpegError, ValueError, IndexError, OSError) as exc:
+        raise InputError(f"{path}: cannot decode audio ({type(exc).__name__})") from None

@@ -9,14 +9,14 @@ and the time it came from. Used by the transcriber to hear speech its first pass
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from redactor.ingest import SAMPLE_RATE
 
-__all__ = ["GAP_S", "Piece", "glue", "new_words", "place", "unheard_speech"]
+__all__ = ["GAP_S", "Piece", "glue", "glue_parts", "new_words", "place", "unheard_speech"]
 
 GAP_S = 0.5  # silence between glued stretches: Whisper ends a segment there
 MIN_UNHEARD_S = 1.0  # less voiced time without a word: breaths, clicks, loose word times
@@ -25,6 +25,7 @@ FRAME_S = 0.02
 VOICED_DB = 15.0  # a frame this close to the heard words' median level sounds like speech
 JOIN_S = 1.0  # stretches closer than this are one (an utterance with pauses)
 NEAR_S = 0.3  # around a heard word: its own soft edges, not a skipped utterance
+BLOCK_FRAMES = 1 << 14  # frames whose power is computed at once (5.5 minutes)
 
 HeardWord = tuple[str, float, float, float]  # text, start s, end s, probability
 
@@ -43,16 +44,23 @@ def glue(
     stretches: Iterable[tuple[int, np.ndarray, float, float]],
 ) -> tuple[np.ndarray, list[Piece]]:
     """One track of ``(channel, samples, start s, end s)`` stretches, silence between them."""
+    return glue_parts(
+        (channel, samples[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)], a)
+        for channel, samples, a, b in stretches
+    )
+
+
+def glue_parts(parts: Iterable[tuple[int, np.ndarray, float]]) -> tuple[np.ndarray, list[Piece]]:
+    """One track of ``(channel, samples, start s)`` stretches already cut from their source."""
     gap = np.zeros(int(GAP_S * SAMPLE_RATE), np.float32)
-    parts: list[np.ndarray] = []
+    chunks: list[np.ndarray] = []
     pieces: list[Piece] = []
     pos = 0.0
-    for channel, samples, a, b in stretches:
-        part = samples[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)]
-        parts += [part, gap]
+    for channel, part, a in parts:
+        chunks += [part, gap]
         pieces.append(Piece(pos, pos + len(part) / SAMPLE_RATE, a, channel))
         pos += (len(part) + len(gap)) / SAMPLE_RATE
-    track = np.concatenate(parts).astype(np.float32) if parts else np.zeros(0, np.float32)
+    track = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
     return track, pieces
 
 
@@ -85,7 +93,12 @@ def unheard_speech(
     n = len(samples) // frame
     if n == 0 or not heard:
         return []
-    power = np.square(samples[: n * frame].astype(np.float64)).reshape(n, frame).mean(axis=1)
+    power = np.concatenate(  # a block of frames at a time: an hour as float64 is 460 MB
+        [
+            np.square(samples[i * frame : j * frame].astype(np.float64)).reshape(-1, frame).mean(1)
+            for i, j in _blocks(n, BLOCK_FRAMES)
+        ]
+    )
     level = 10 * np.log10(power + 1e-12)
     covered = np.zeros(n, bool)
     for s, e in heard:  # a word's time is loose: its neighbourhood counts as heard too
@@ -108,6 +121,11 @@ def unheard_speech(
         for first, last, count in stretches
         if count * FRAME_S >= MIN_UNHEARD_S
     ]
+
+
+def _blocks(n: int, size: int) -> Iterator[tuple[int, int]]:
+    for i in range(0, n, size):
+        yield i, min(n, i + size)
 
 
 def new_words(

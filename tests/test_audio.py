@@ -14,6 +14,7 @@ from redactor.audio import (
     Interval,
     apply_redaction,
     read_audio,
+    redacted_in_place,
     write_audio,
 )
 from redactor.errors import InputError, StoreError
@@ -56,6 +57,22 @@ def test_audio_apply_covers_interval_plus_padding_only(mode: str) -> None:
     assert np.array_equal(y[:a], x[:a]) and np.array_equal(y[b:], x[b:])
     if mode == "silence":
         assert not y[a:b].any()
+
+
+def test_audio_redacted_in_place_matches_a_copy_then_puts_the_samples_back() -> None:
+    """The audio stage redacts the loaded source in place (an hour's copy is 230 MB to 1.4 GB)
+    and must leave it as it was: the audio check rewrites from it after a widening, and the
+    next policy redacts its own intervals from it."""
+    x = _noise(3.0, 2)
+    original = x.copy()
+    ivs = [Interval(0.5, 1.0), Interval(0.9, 1.6, channel=1), Interval(2.8, 3.5)]  # overlap, end
+    spec = AudioRedaction(padding_s=0.15)
+    with redacted_in_place(x, RATE, ivs, spec) as y:
+        assert y is x and np.array_equal(y, apply_redaction(original, RATE, ivs, spec))
+    assert np.array_equal(x, original)
+    with pytest.raises(RuntimeError), redacted_in_place(x, RATE, ivs, spec):
+        raise RuntimeError("an encoder failure")
+    assert np.array_equal(x, original), "put back on an error too"
 
 
 def test_audio_stereo_only_the_speakers_channel() -> None:

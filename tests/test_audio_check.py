@@ -4,6 +4,7 @@ is widened, then checked again; a policy that requires it withholds audio that n
 from __future__ import annotations
 
 import json
+import tracemalloc
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,18 +12,22 @@ from typing import Any
 
 import numpy as np
 import pytest
+import soundfile as sf
 
 from redactor.audio import (
     AudioOptions,
     AudioRedaction,
     Interval,
     audio_artifacts,
+    read_audio,
     write_redacted_audio,
 )
-from redactor.audio_check import Leak, find_leaks, verify, widen
+from redactor.audio_check import TRACK_MAX_S, WINDOW_S, Leak, find_leaks, verify, widen
 from redactor.audio_file import SealedAudio
+from redactor.errors import InputError
 from redactor.ingest import SAMPLE_RATE, DecodedAudio, decode_audio
 from redactor.policy import parse_policy
+from redactor.relisten import GAP_S
 from redactor.residue import digit_stream
 from redactor.transcribe import FasterWhisperTranscriber, build_segment
 from redactor.types import RedactedSegment, RedactedTranscript, Span, Transcript
@@ -91,14 +96,16 @@ def test_audio_check_widens_a_too_narrow_bleep_then_passes(
 
 
 def test_audio_check_require_withholds_audio_that_never_passes(tmp_path: Path) -> None:
-    src = FIXTURES / "short_phone.wav"
-    words = [("my", 0.3, 0.5, 1.0), ("number", 0.5, 0.9, 1.0), ("6465552819", 1.0, 5.0, 1.0)]
+    src = FIXTURES / "short_phone.wav"  # 6.95 s
+    # the bleep sits in the middle: three widenings (0.8 s a side each) stay inside the file,
+    # so every check has audio on both sides to hear digits in
+    words = [("my", 1.8, 2.0, 1.0), ("number", 2.0, 2.4, 1.0), ("6465552819", 2.5, 3.5, 1.0)]
     raw = Transcript(segments=(build_segment(0, "speaker", words),), duration_s=7.0)
     seg = raw.segments[0]
     span = Span(0, 10, 20, "PHONE_NUMBER", 1.0)
     red = RedactedTranscript(
         segments=(
-            RedactedSegment(0, "speaker", 0.3, 5.0, "my number [PHONE]", seg.words, (span,)),
+            RedactedSegment(0, "speaker", 1.8, 3.5, "my number [PHONE]", seg.words, (span,)),
         ),
         policy="support",
         operators=("label.v1",),
@@ -179,7 +186,6 @@ def test_audio_check_policy_key(mode: str) -> None:
 
 
 def test_audio_check_policy_key_rejects_unknown() -> None:
-    from redactor.errors import InputError
 
     with pytest.raises(InputError, match="off, record, require"):
         parse_policy('name = "x"\n[audio]\ncheck = "maybe"\n', "x.toml")
@@ -248,3 +254,77 @@ def test_audio_check_listen_decodes_a_looped_window_again(
     tries = 1 + len(FasterWhisperTranscriber.CHECK_RETRY_TEMPERATURES)
     assert model.calls == {"encode": 1, "generate": tries}
     assert {s.speaker for s in once.segments} == {s.speaker for s in again.segments} == {"check"}
+
+
+class HearsEveryTrack:
+    """Hears four digits at the start of every track, and notes the tracks' lengths."""
+
+    name = "fake/hears-every-track"
+
+    def __init__(self) -> None:
+        self.tracks: list[float] = []
+
+    def transcribe(self, audio: DecodedAudio, speakers: Sequence[str] = ()) -> Transcript:
+        self.tracks.append(audio.duration_s)
+        at = [(w, 0.1 * i, 0.1 * i + 0.1, 0.9) for i, w in enumerate(["4", "5", "6", "7"])]
+        return Transcript(segments=(build_segment(0, "check", at),), duration_s=audio.duration_s)
+
+
+def test_audio_check_hears_a_long_recording_in_short_tracks() -> None:
+    """An hour's windows glued into one track cost 740 MB to decode; they are heard in
+    tracks of at most TRACK_MAX_S, every window in one of them, and a leak in any track is
+    placed back where it was heard."""
+    rng = np.random.default_rng(0)
+    audio = DecodedAudio(channels=(rng.normal(0, 0.01, 400 * SAMPLE_RATE).astype(np.float32),))
+    intervals = [Interval(2.0 + 2.6 * i, 3.0 + 2.6 * i) for i in range(150)]
+    hears = HearsEveryTrack()
+    found, heard = find_leaks(audio, intervals, 0.0, hears, frozenset())
+    assert heard == pytest.approx(150 * 2 * WINDOW_S, abs=0.01)
+    assert len(hears.tracks) == 3 and max(hears.tracks) <= TRACK_MAX_S
+    assert sum(hears.tracks) == pytest.approx(heard + 300 * GAP_S, abs=0.01)
+    # each track's first window (before a bleep) is where its four digits were heard
+    starts = sorted(lk.start_s for lk in found)
+    assert len(found) == 3 and starts[0] == pytest.approx(2.0 - WINDOW_S)
+    assert starts[-1] > 250
+
+
+class HearsNothing:
+    name = "fake/hears-nothing"
+
+    def transcribe(self, audio: DecodedAudio, speakers: Sequence[str] = ()) -> Transcript:
+        return Transcript(segments=(), duration_s=audio.duration_s)
+
+
+def test_audio_check_holds_the_windows_it_hears_not_the_recording(tmp_path: Path) -> None:
+    """Verifying a long recording's redacted audio holds what the check hears (1.2 s a bleep)
+    and the encoded file, not the recording decoded again nor a redacted copy of it: that cost
+    the 60-minute memory bench 600 MB. numpy's buffers are traced by tracemalloc."""
+    seconds = 600
+    t = np.arange(seconds * SAMPLE_RATE) / SAMPLE_RATE
+    tone = np.round(0.2 * np.sin(2 * np.pi * 220 * t) * 32767) / 32768  # compresses well
+    src = tmp_path / "long.flac"
+    sf.write(src, tone, SAMPLE_RATE, subtype="PCM_16")
+    del t, tone
+    loaded = read_audio(src)
+    decoded_bytes = len(loaded[0]) * 4  # float32 at 16 kHz, what decode_audio would hold
+
+    def write(ivs: Sequence[Interval]) -> SealedAudio:
+        return write_redacted_audio(
+            src, tmp_path / "out", recording_id="t", policy="support", intervals=ivs,
+            spec=AudioRedaction(), fmt="flac", samples=loaded,
+        )  # fmt: skip
+
+    tracemalloc.start()
+    try:
+        _sealed, check = verify(
+            write,
+            [Interval(60.0, 61.0), Interval(300.0, 302.0)],
+            padding_s=0.15,
+            transcriber=HearsNothing(),
+            words_of_values=frozenset(),
+        )
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert check.passed and check.checks == 1 and check.heard_s == pytest.approx(2.4, abs=0.01)
+    assert peak < 0.4 * decoded_bytes, f"peak {peak / 1e6:.1f} MB"

@@ -8,11 +8,24 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from redactor.ingest import SAMPLE_RATE, decode_audio
+from redactor import relisten
+from redactor.ingest import SAMPLE_RATE, audio_fingerprint, decode_audio
 from redactor.relisten import GAP_S, glue, new_words, place, unheard_speech
 from redactor.transcribe import FasterWhisperTranscriber
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "call_support.flac"
+
+
+def test_audio_fingerprint_is_the_same_a_block_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fingerprint hashes the PCM a block at a time (not the hour four times over in
+    memory); stored fingerprints stay valid: the hash of the whole is unchanged."""
+    import hashlib
+
+    audio = decode_audio(FIXTURE)
+    pcm = np.round(np.clip(audio.channels[0], -1.0, 1.0) * 32767).astype("<i2")
+    whole = hashlib.sha256(f"1:{audio.sample_rate}".encode() + pcm.tobytes()).hexdigest()
+    monkeypatch.setattr("redactor.ingest._FINGERPRINT_BLOCK", 1001)
+    assert audio_fingerprint(audio) == f"fp1:pcm:{whole}"
 
 
 def test_relisten_glue_and_place_round_trip() -> None:
@@ -50,6 +63,19 @@ def test_relisten_unheard_speech_is_what_no_word_covers() -> None:
     # Silence is never speech, however long nobody spoke.
     quiet = np.concatenate([samples, np.zeros(5 * SAMPLE_RATE, np.float32)])
     assert unheard_speech(quiet, [(0.0, duration)]) == []
+
+
+def test_relisten_unheard_speech_is_the_same_a_block_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Frame levels are computed a block of frames at a time (an hour as float64 is 460 MB);
+    the stretches found do not depend on where the blocks fall."""
+    samples = decode_audio(FIXTURE).channels[0]
+    duration = len(samples) / SAMPLE_RATE
+    heard = [(0.0, 3.0), (9.0, duration - 4.0)]
+    whole = unheard_speech(samples, heard)
+    monkeypatch.setattr(relisten, "BLOCK_FRAMES", 37)
+    assert unheard_speech(samples, heard) == whole and whole
 
 
 @pytest.mark.slow  # runs the real speech model

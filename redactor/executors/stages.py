@@ -87,7 +87,8 @@ class ProcessResult:
 
 @dataclass(frozen=True, slots=True)
 class _Loaded:
-    """An input decoded or parsed: its content fingerprint, channels, and the transcript."""
+    """An input decoded or parsed: its content fingerprint, channels, and the transcript
+    (called once)."""
 
     fingerprint: str | None
     channels: int
@@ -116,11 +117,13 @@ class LocalPipeline:
     def load(self, src: SourceFile) -> _Loaded:
         """Decode or parse the input (cheap), so its fingerprint is known before transcribing."""
         if src.kind == "audio":
-            audio = decode_audio(src.path)
+            # held until transcribed, then let go: the audio stage reads the file at its own
+            # rate, and an hour of 16 kHz stereo is 460 MB
+            held = [decode_audio(src.path)]
             return _Loaded(
-                audio_fingerprint(audio),
-                len(audio.channels),
-                lambda: self.transcriber.transcribe(audio, src.meta.speakers),
+                audio_fingerprint(held[0]),
+                len(held[0].channels),
+                lambda: self.transcriber.transcribe(held.pop(), src.meta.speakers),
             )
         from redactor.formats import read_transcript
 
