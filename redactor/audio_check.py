@@ -50,7 +50,7 @@ __all__ = [
     "verify",
 ]
 
-PRODUCER = "audio-check.v5"
+PRODUCER = "audio-check.v6"  # v6: windows heard in tracks of at most TRACK_MAX_S
 WINDOW_S = 0.6  # context heard on each side of a bleep (covers EDGE_S and a word's soft edge)
 MIN_DIGITS = 4
 EDGE_S = 0.4  # any digit heard this close to a bleep is the rest of the value
