@@ -37,7 +37,7 @@ from redactor.ingest import SAMPLE_RATE, DecodedAudio, decode_stretches, decoded
 from redactor.relisten import GAP_S, HeardWord, Piece, glue_parts, place
 from redactor.residue import digit_runs, digit_stream
 from redactor.store import ArtifactKind, Store
-from redactor.transcribe import Listener, Transcriber
+from redactor.transcribe import FasterWhisperTranscriber, Listener, Transcriber
 from redactor.types import RedactedTranscript, Transcript
 
 __all__ = [
@@ -60,9 +60,8 @@ JOIN_S = 0.6  # a leak this close to a bleep widens it; farther away it gets its
 MAX_ROUNDS = 3
 # Windows longer than this in all are heard as several tracks: decoding the 60-minute memory
 # bench's windows as one track took 740 MB (Whisper's features of the whole track and the
-# decoder's buffers); a track this short decodes with freed memory kept
-# (``FasterWhisperTranscriber.KEEP_MEMORY_MAX_S``).
-TRACK_MAX_S = 120.0
+# decoder's buffers); a track this short decodes with freed memory kept.
+TRACK_MAX_S = FasterWhisperTranscriber.KEEP_MEMORY_MAX_S
 # Words that a value's text contains but that say nothing about the person.
 _COMMON = frozenset(
     [

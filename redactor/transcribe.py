@@ -94,9 +94,11 @@ def keep_freed_memory() -> Iterator[bool]:
     Only inside sequential model calls: blocks allocated elsewhere (the decoded recording,
     hundreds of MB for an hour; the batched pipeline's) are still mmapped and handed back
     when freed, and the transcriber uses it on short inputs only (``KEEP_MEMORY_MAX_S``).
-    The 60-minute memory bench (2026-12-03): 2165 MB peak before, 2214 MB with this; around
-    every sequential decode however long 2434 MB, with no mmap at all 2454 MB, around the
-    batched pipeline too 2533 MB (fragments of long passes stay in the heap). Nested and
+    The 60-minute memory bench (2026-12-03, while the audio check still heard an hour's
+    windows as one long track): 2165 MB peak before, 2214 MB with this; around every
+    sequential decode however long 2434 MB, with no mmap at all 2454 MB, around the batched
+    pipeline too 2533 MB (fragments of long passes stay in the heap). With check tracks of
+    at most ``KEEP_MEMORY_MAX_S`` the hour peaks at 1085 MB (docs/scale.md). Nested and
     threaded calls share one setting (counted). Yields False (and changes nothing) where there
     is no glibc.
 
