@@ -19,6 +19,7 @@ import json
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -39,12 +40,15 @@ __all__ = [
     "AudioOptions",
     "AudioRedaction",
     "Interval",
+    "PendingAudio",
     "apply_redaction",
     "audio_artifacts",
+    "plan_audio",
     "read_audio",
     "redacted_in_place",
     "redaction_intervals",
     "write_audio",
+    "write_audio_artifacts",
     "write_redacted_audio",
 ]
 
@@ -316,7 +320,52 @@ def write_redacted_audio(
     return write_sealed(path, encoded.getbuffer().tobytes(), recording_id)
 
 
-def audio_artifacts(
+@dataclass(frozen=True, slots=True)
+class _PolicyAudio:
+    redacted: RedactedTranscript
+    spec: AudioRedaction
+    intervals: tuple[Interval, ...]
+    words_of_values: frozenset[str]  # for the audio check
+
+
+@dataclass
+class PendingAudio:
+    """A recording's redacted audio files, planned (one per policy that wants audio) and not
+    written yet: ``write_audio_artifacts`` writes and checks the files of many recordings
+    together. The source is read on the first write; with ``hold`` it is kept until the
+    files are done (a widening rewrites from it), else read again for each rewrite."""
+
+    src: Path
+    artifact_root: Path
+    recording_id: str
+    fmt: str
+    policies: list[_PolicyAudio]
+    hold: bool = True  # keep the source between writes (else read it again for a rewrite)
+    _source: tuple[np.ndarray, int] | None = None
+
+    @property
+    def checked(self) -> bool:
+        return any(p.spec.check != "off" for p in self.policies)
+
+    def write(self, item: _PolicyAudio, intervals: Sequence[Interval]) -> SealedAudio:
+        source = self._source if self._source is not None else read_audio(self.src)
+        self._source = source if self.hold else None
+        return write_redacted_audio(
+            self.src,
+            self.artifact_root / self.recording_id,
+            recording_id=self.recording_id,
+            policy=item.redacted.policy,
+            intervals=intervals,
+            spec=item.spec,
+            fmt=self.fmt,
+            samples=source,
+        )
+
+    def release(self) -> None:
+        self._source = None
+
+
+def plan_audio(
     src: Path,
     artifact_root: Path,
     *,
@@ -325,62 +374,76 @@ def audio_artifacts(
     redactions: Sequence[tuple[AudioRedaction, RedactedTranscript]],
     options: AudioOptions,
     speakers: Sequence[str] = (),
-    transcriber: Transcriber | None = None,
-) -> tuple[list[NewArtifact], list[Path]]:
-    """Write one redacted audio file per policy that wants audio; return artifact rows + files.
+) -> PendingAudio:
+    """The redacted audio files of one recording, one per policy that wants audio.
 
-    ``speakers`` are the channel names in channel order (stereo: one speaker per channel), so a
-    span is bleeped only on its speaker's channel. With a ``transcriber`` and a policy whose
-    audio check is on, the file is verified (``redactor.audio_check``) and an ``audio_check``
-    row records the result; ``require`` withholds audio that did not pass. The caller
-    deletes the files if the store transaction fails.
-    """
+    ``speakers`` are the channel names in channel order (stereo: one speaker per channel), so
+    a span is bleeped only on its speaker's channel."""
+    from redactor.audio_check import value_words
+
     channel_of = {name: i for i, name in enumerate(speakers)} if len(speakers) > 1 else None
-    rows: list[NewArtifact] = []
-    written: list[Path] = []
-    source: tuple[np.ndarray, int] | None = None
+    items = []
+    for policy_spec, red in redactions:
+        spec = options.resolve(policy_spec)
+        if options.enabled and spec.enabled:
+            intervals = tuple(redaction_intervals(raw, red, channel_of))
+            items.append(_PolicyAudio(red, spec, intervals, value_words(raw, red)))
+    return PendingAudio(src, artifact_root, recording_id, options.format, items)
+
+
+def write_audio_artifacts(
+    pending: Sequence[PendingAudio], transcriber: Transcriber | None = None
+) -> list[tuple[list[NewArtifact], list[Path]]]:
+    """Write the planned files of every recording; return, per recording, its artifact rows
+    and files.
+
+    With a ``transcriber``, the file of a policy whose audio check is on is verified
+    (``redactor.audio_check``), the files of all the recordings in one ``verify_all`` (their
+    windows share the check's tracks), and an ``audio_check`` row records the result;
+    ``require`` withholds audio that did not pass. On an error every file written is removed;
+    the caller deletes the files if its store transaction fails."""
+    from redactor.audio_check import PRODUCER as CHECKER
+    from redactor.audio_check import AudioCheck, CheckJob, verify_all
+
+    done: dict[tuple[int, int], tuple[SealedAudio, AudioCheck | None]] = {}
+    jobs: list[tuple[tuple[int, int], CheckJob]] = []
     try:
-        for policy_spec, red in redactions:
-            spec = options.resolve(policy_spec)
-            if not (options.enabled and spec.enabled):
-                continue
-            if source is None:
-                source = read_audio(src)
-            loaded = source
-
-            def write(
-                ivs: Sequence[Interval],
-                red: RedactedTranscript = red,
-                spec: AudioRedaction = spec,
-                loaded: tuple[np.ndarray, int] = loaded,
-            ) -> SealedAudio:
-                return write_redacted_audio(
-                    src,
-                    artifact_root / recording_id,
-                    recording_id=recording_id,
-                    policy=red.policy,
-                    intervals=ivs,
-                    spec=spec,
-                    fmt=options.format,
-                    samples=loaded,
-                )
-
-            intervals = redaction_intervals(raw, red, channel_of)
+        for r, rec in enumerate(pending):
+            # one recording keeps its source for its rewrites; a batch reads a source again
+            # for the few files a widening rewrites, rather than hold every recording's
+            rec.hold = len(pending) == 1
+            for i, item in enumerate(rec.policies):
+                write = partial(rec.write, item)
+                if item.spec.check != "off" and transcriber is not None:
+                    jobs.append(
+                        ((r, i), CheckJob(write, item.intervals, item.spec.padding_s,
+                                          item.words_of_values))
+                    )  # fmt: skip
+                else:
+                    done[(r, i)] = (write(item.intervals), None)
+        checked = (
+            verify_all([job for _key, job in jobs], transcriber)
+            if jobs and transcriber is not None
+            else []
+        )
+        done.update(zip((key for key, _job in jobs), checked, strict=True))
+    except BaseException:
+        for sealed, _check in done.values():
+            sealed.path.unlink(missing_ok=True)
+        raise
+    finally:
+        for rec in pending:
+            rec.release()
+    out: list[tuple[list[NewArtifact], list[Path]]] = []
+    for r, rec in enumerate(pending):
+        rows: list[NewArtifact] = []
+        written: list[Path] = []
+        for i, item in enumerate(rec.policies):
+            sealed, check = done[(r, i)]
+            red, spec = item.redacted, item.spec
             producer = [red.detector, *red.operators, f"{PRODUCER}+{spec.mode}", SEALED_FORMAT]
-            published = True
-            if spec.check != "off" and transcriber is not None:
-                from redactor.audio_check import PRODUCER as CHECKER
-                from redactor.audio_check import value_words, verify
-
-                sealed, check = verify(
-                    write,
-                    intervals,
-                    padding_s=spec.padding_s,
-                    transcriber=transcriber,
-                    words_of_values=value_words(raw, red),
-                )
-                published = check.passed or spec.check != "require"
-                if not published:
+            if check is not None:
+                if not (check.passed or spec.check != "require"):
                     sealed.path.unlink(missing_ok=True)
                     check = replace(check, published=False)
                 producer.append(CHECKER)
@@ -393,10 +456,8 @@ def audio_artifacts(
                         body=json.dumps(check.as_dict()).encode(),
                     )
                 )
-            else:
-                sealed = write(intervals)
-            if not published:
-                continue
+                if not check.published:
+                    continue
             written.append(sealed.path)
             rows.append(
                 NewArtifact(
@@ -404,13 +465,34 @@ def audio_artifacts(
                     DataCategory.REDACTED,
                     producer,
                     policy=red.policy,
-                    path=sealed.path.relative_to(artifact_root).as_posix(),
+                    path=sealed.path.relative_to(rec.artifact_root).as_posix(),
                     sha256=sealed.sha256,
                     body=key_body(sealed.key) if sealed.key is not None else None,
                 )
             )
-    except BaseException:
-        for p in written:
-            p.unlink(missing_ok=True)
-        raise
-    return rows, written
+        out.append((rows, written))
+    return out
+
+
+def audio_artifacts(
+    src: Path,
+    artifact_root: Path,
+    *,
+    recording_id: str,
+    raw: Transcript,
+    redactions: Sequence[tuple[AudioRedaction, RedactedTranscript]],
+    options: AudioOptions,
+    speakers: Sequence[str] = (),
+    transcriber: Transcriber | None = None,
+) -> tuple[list[NewArtifact], list[Path]]:
+    """One recording's ``plan_audio`` then ``write_audio_artifacts``: its rows and files."""
+    pending = plan_audio(
+        src,
+        artifact_root,
+        recording_id=recording_id,
+        raw=raw,
+        redactions=redactions,
+        options=options,
+        speakers=speakers,
+    )
+    return write_audio_artifacts([pending], transcriber)[0]

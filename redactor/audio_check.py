@@ -4,9 +4,11 @@ Word timestamps are approximate, so a bleep over a value's words can miss a digi
 edge, and a value the text redaction caught may sit next to digits it did not. After the
 redacted audio is written, the same speech model transcribes it again, but only around the
 redacted intervals (``WINDOW_S`` on each side of every padded interval, not the tone itself,
-which is known; the windows of all channels are glued into one short track with
-silence between, so Whisper runs once per check, not once per interval or channel; a window
-whose decode looped is decoded again: ``Listener.listen``). Still audible is:
+which is known). The windows are glued into shared tracks with silence between: those of
+every channel, every policy and every recording of a batch (``verify_all``; the pipeline
+holds a batch of recordings until their audio is checked), so Whisper's encoder runs once
+per ``TRACK_MAX_S`` of windows, not once per interval, channel or recording; a window whose
+decode looped is decoded again (``Listener.listen``). Still audible is:
 
 - a run of ``MIN_DIGITS`` or more digits, after reading spoken digits back into digits
   (``redactor.residue``: "six four six", "oh", "double five", homophones next to digits), or
@@ -43,14 +45,16 @@ from redactor.types import RedactedTranscript, Transcript
 __all__ = [
     "PRODUCER",
     "AudioCheck",
+    "CheckJob",
     "Leak",
     "find_leaks",
     "stored_check",
     "value_words",
     "verify",
+    "verify_all",
 ]
 
-PRODUCER = "audio-check.v6"  # v6: windows heard in tracks of at most TRACK_MAX_S
+PRODUCER = "audio-check.v7"  # v7: the windows of a batch of recordings share tracks
 WINDOW_S = 0.6  # context heard on each side of a bleep (covers EDGE_S and a word's soft edge)
 MIN_DIGITS = 4
 EDGE_S = 0.4  # any digit heard this close to a bleep is the rest of the value
@@ -194,25 +198,20 @@ def find_leaks(
             for ch, a, b in stretches
         ]
 
-    return _find_leaks(
-        read, len(audio.channels), intervals, padding_s, transcriber, words_of_values
-    )
+    n_ch = len(audio.channels)
+    parts = _parts(read, n_ch, intervals, padding_s)
+    (heard,) = _hear([parts], transcriber)
+    return _leaks(heard, n_ch, intervals, padding_s, words_of_values), _seconds(parts)
 
 
-def _find_leaks(
-    read: ReadStretches,
-    n_ch: int,
-    intervals: Sequence[Interval],
-    padding_s: float,
-    transcriber: Transcriber,
-    words_of_values: frozenset[str],
-) -> tuple[list[Leak], float]:
-    """``find_leaks`` over audio that ``read`` gives a stretch at a time (a stretch past the
-    end comes back short).
+Part = tuple[int, np.ndarray, float]  # channel, samples, start s in the source
 
-    The windows of every channel are glued into one track (``redactor.relisten``), so Whisper
-    runs once per check whatever the number of channels and bleeps (once per
-    ``TRACK_MAX_S`` of windows on a long recording)."""
+
+def _parts(
+    read: ReadStretches, n_ch: int, intervals: Sequence[Interval], padding_s: float
+) -> list[Part]:
+    """The windows to hear around ``intervals``, merged per channel and cut by ``read`` (a
+    stretch past the end comes back short)."""
     stretches = [
         (ch, a, b)
         for ch in range(n_ch)
@@ -223,14 +222,31 @@ def _find_leaks(
             for a, b in _edges(iv.start_s - padding_s, iv.end_s + padding_s)
         )
     ]
-    parts = [
+    return [
         (ch, samples, a)
         for (ch, a, _b), samples in zip(stretches, read(stretches), strict=True)
         if len(samples)
     ]
-    heard: list[tuple[Piece, list[HeardWord]]] = []
-    for group in _tracks(parts):
-        track, pieces = glue_parts(group)
+
+
+def _seconds(parts: Sequence[Part]) -> float:
+    return sum(len(samples) for _ch, samples, _a in parts) / SAMPLE_RATE
+
+
+def _hear(
+    jobs: Sequence[Sequence[Part]], transcriber: Transcriber
+) -> list[list[tuple[Piece, list[HeardWord]]]]:
+    """What Whisper hears in each job's windows, per window.
+
+    The windows of every job (every channel, every policy, every recording of a batch) are
+    glued into shared tracks (``redactor.relisten``) of at most ``TRACK_MAX_S``: the encoder
+    runs over 30 s whatever the track holds, and one check's windows are a few seconds, so a
+    track per check paid a whole encoder pass for each (63 passes on the spoken-call bench's
+    42 calls)."""
+    tagged = [(k, part) for k, parts in enumerate(jobs) for part in parts]
+    out: list[list[tuple[Piece, list[HeardWord]]]] = [[] for _ in jobs]
+    for group in _tracks(tagged):
+        track, pieces = glue_parts(part for _k, part in group)
         glued = DecodedAudio(channels=(track,))
         if isinstance(transcriber, Listener):
             transcript = transcriber.listen(glued)
@@ -241,7 +257,19 @@ def _find_leaks(
             for s in transcript.segments
             for w in s.words
         ]
-        heard += zip(pieces, place(decode, pieces), strict=True)
+        for (k, _part), piece, words in zip(group, pieces, place(decode, pieces), strict=True):
+            out[k].append((piece, words))
+    return out
+
+
+def _leaks(
+    heard: Sequence[tuple[Piece, list[HeardWord]]],
+    n_ch: int,
+    intervals: Sequence[Interval],
+    padding_s: float,
+    words_of_values: frozenset[str],
+) -> list[Leak]:
+    """What is still audible in the words heard around ``intervals``."""
     leaks: list[Leak] = []
     for piece, words in heard:
         ch = piece.channel
@@ -259,21 +287,19 @@ def _find_leaks(
         for text, a, b, _p in words:
             if any(t.lower() in words_of_values for t in re.findall(r"[A-Za-z]+", text)):
                 leaks.append(Leak(a, b, channel, "value"))
-    return leaks, sum(len(samples) for _ch, samples, _a in parts) / SAMPLE_RATE
+    return leaks
 
 
-def _tracks(
-    parts: Sequence[tuple[int, np.ndarray, float]],
-) -> list[list[tuple[int, np.ndarray, float]]]:
-    """The stretches in tracks of at most ``TRACK_MAX_S`` (a longer stretch alone), in order."""
-    groups: list[list[tuple[int, np.ndarray, float]]] = []
+def _tracks(parts: Sequence[tuple[int, Part]]) -> list[list[tuple[int, Part]]]:
+    """Job-tagged windows in tracks of at most ``TRACK_MAX_S`` (a longer one alone), in order."""
+    groups: list[list[tuple[int, Part]]] = []
     length = 0.0
-    for part in parts:
-        secs = len(part[1]) / SAMPLE_RATE + GAP_S
+    for tagged in parts:
+        secs = len(tagged[1][1]) / SAMPLE_RATE + GAP_S
         if not groups or length + secs > TRACK_MAX_S:
             groups.append([])
             length = 0.0
-        groups[-1].append(part)
+        groups[-1].append(tagged)
         length += secs
     return groups
 
@@ -300,6 +326,18 @@ def widen(intervals: Sequence[Interval], leaks: Sequence[Leak], padding_s: float
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class CheckJob:
+    """One redacted file to verify: ``write(intervals)`` writes it (sealed) with those bleeps;
+    ``words_of_values``: the words of the values its redaction covered (``value_words``)."""
+
+    write: Callable[[Sequence[Interval]], SealedAudio]
+    intervals: Sequence[Interval]
+    padding_s: float
+    words_of_values: frozenset[str]
+    max_rounds: int = MAX_ROUNDS
+
+
 def verify(
     write: Callable[[Sequence[Interval]], SealedAudio],
     intervals: Sequence[Interval],
@@ -311,15 +349,81 @@ def verify(
 ) -> tuple[SealedAudio, AudioCheck]:
     """Write the redacted audio, listen, widen and rewrite until nothing leaks (or give up).
 
-    ``write(intervals)`` writes one redacted (sealed) file. What is heard is that file, read
-    back and decrypted: the check covers the bytes that are stored. Only the windows heard
-    are decoded (``redactor.ingest.decode_stretches``): an hour's file decoded whole again
-    was the 60-minute memory bench's peak. Returns the last file written (the caller
-    decides whether to publish it) and the check.
-    """
-    current = list(intervals)
-    written = write(current)
-    return _rounds(write, current, written, padding_s, transcriber, words_of_values, max_rounds)
+    One job of ``verify_all``. Returns the last file written (the caller decides whether to
+    publish it) and the check."""
+    job = CheckJob(write, intervals, padding_s, words_of_values, max_rounds)
+    return verify_all([job], transcriber)[0]
+
+
+@dataclass(slots=True)
+class _State:
+    job: CheckJob
+    current: list[Interval]
+    written: SealedAudio
+    todo: list[Interval]
+    checks: int = 0
+    widenings: int = 0
+    heard: float = 0.0
+    result: AudioCheck | None = None
+
+
+def verify_all(
+    jobs: Sequence[CheckJob], transcriber: Transcriber
+) -> list[tuple[SealedAudio, AudioCheck]]:
+    """Verify many redacted files at once: each round hears the windows of every file still
+    being checked in shared tracks (``_hear``), then widens and rewrites the files that leak.
+
+    What is heard is each file as written, read back and decrypted: the check covers the bytes
+    that are stored. Only the windows heard are decoded (``redactor.ingest.decode_stretches``):
+    an hour's file decoded whole again was the 60-minute memory bench's peak. Nobody knows
+    the files yet: on any error every file written is removed. Returns, per job in order, its
+    last file written and its check."""
+    states: list[_State] = []
+    try:
+        for job in jobs:
+            first = list(job.intervals)
+            states.append(_State(job, first, job.write(first), first))
+        for s in states:
+            if not s.todo:
+                s.result = AudioCheck(True, 0, 0, 0.0)
+        while active := [s for s in states if s.result is None]:
+            heard_by: list[tuple[int, list[Part]]] = []
+            for s in active:
+                read, n_ch = _hear_file(s.written)
+                heard_by.append((n_ch, _parts(read, n_ch, s.todo, s.job.padding_s)))
+            heard = _hear([parts for _n, parts in heard_by], transcriber)
+            for s, (n_ch, parts), words in zip(active, heard_by, heard, strict=True):
+                _next_round(s, n_ch, parts, words)
+    except BaseException:
+        for s in states:
+            s.written.path.unlink(missing_ok=True)
+        raise
+    return [(s.written, s.result) for s in states if s.result is not None]
+
+
+def _next_round(
+    s: _State, n_ch: int, parts: Sequence[Part], words: Sequence[tuple[Piece, list[HeardWord]]]
+) -> None:
+    """One job's round: record the check, then pass, give up, or widen and rewrite."""
+    job = s.job
+    leaks = _leaks(words, n_ch, s.todo, job.padding_s, job.words_of_values)
+    s.checks += 1
+    s.heard += _seconds(parts)
+    if not leaks:
+        s.result = AudioCheck(True, s.checks, s.widenings, s.heard)
+        return
+    if s.widenings >= job.max_rounds:
+        why = f"still audible after {s.widenings} widenings ({len(leaks)} stretches)"
+        s.result = AudioCheck(False, s.checks, s.widenings, s.heard, reason=why)
+        return
+    before = set(s.current)
+    s.current = widen(s.current, leaks, job.padding_s)
+    s.todo = [iv for iv in s.current if iv not in before]
+    s.widenings += 1
+    s.written.path.unlink(missing_ok=True)
+    s.written = job.write(s.current)
+    if not s.todo:  # the widening changed nothing new: nothing more to hear
+        s.result = AudioCheck(True, s.checks, s.widenings, s.heard)
 
 
 def _hear_file(written: SealedAudio) -> tuple[ReadStretches, int]:
@@ -329,38 +433,3 @@ def _hear_file(written: SealedAudio) -> tuple[ReadStretches, int]:
     return partial(decode_stretches, written.path, data=data), decoded_channels(
         written.path, data=data
     )
-
-
-def _rounds(
-    write: Callable[[Sequence[Interval]], SealedAudio],
-    current: list[Interval],
-    written: SealedAudio,
-    padding_s: float,
-    transcriber: Transcriber,
-    words_of_values: frozenset[str],
-    max_rounds: int,
-) -> tuple[SealedAudio, AudioCheck]:
-    checks = widenings = 0
-    heard = 0.0
-    todo = current
-    while todo:
-        try:
-            read, n_ch = _hear_file(written)
-            leaks, secs = _find_leaks(read, n_ch, todo, padding_s, transcriber, words_of_values)
-        except BaseException:
-            written.path.unlink(missing_ok=True)  # nobody else knows this file yet
-            raise
-        checks += 1
-        heard += secs
-        if not leaks:
-            break
-        if widenings >= max_rounds:
-            why = f"still audible after {widenings} widenings ({len(leaks)} stretches)"
-            return written, AudioCheck(False, checks, widenings, heard, reason=why)
-        before = set(current)
-        current = widen(current, leaks, padding_s)
-        todo = [iv for iv in current if iv not in before]
-        widenings += 1
-        written.path.unlink(missing_ok=True)
-        written = write(current)
-    return written, AudioCheck(True, checks, widenings, heard)

@@ -48,6 +48,7 @@ import functools
 import itertools
 import platform
 import threading
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -222,6 +223,42 @@ def windows(samples: np.ndarray, window_s: float) -> list[tuple[int, int]]:
     return list(itertools.pairwise(cuts))
 
 
+def check_chunks(
+    samples: np.ndarray, max_s: float, gap_s: float = 0.4
+) -> list[tuple[float, float]]:
+    """``samples`` cut into stretches of at most ``max_s`` seconds, each cut in the middle of
+    the last silence (``gap_s`` or more of zeros: the gaps between glued stretches) that
+    fits, else at ``max_s``."""
+    frame = SAMPLE_RATE // 100
+    n = len(samples) // frame * frame
+    quiet = (np.abs(samples[:n]).reshape(-1, frame).max(axis=1) == 0.0).tolist() if n else []
+    cuts: list[float] = []  # the middles of the silences, in seconds
+    run = 0
+    for i, q in enumerate([*quiet, False]):
+        if q:
+            run += 1
+            continue
+        if run * frame >= gap_s * SAMPLE_RATE:
+            cuts.append((i - run / 2) * frame / SAMPLE_RATE)
+        run = 0
+    end = len(samples) / SAMPLE_RATE
+    out: list[tuple[float, float]] = []
+    start = 0.0
+    while end - start > max_s:
+        fits = [c for c in cuts if start < c <= start + max_s]
+        cut = fits[-1] if fits else start + max_s
+        out.append((start, cut))
+        start = cut
+    out.append((start, end))
+    return out
+
+
+def _compression_ratio(text: str) -> float:
+    """Whisper's loop measure: how well the text compresses (zlib)."""
+    data = text.encode()
+    return len(data) / len(zlib.compress(data)) if data else 0.0
+
+
 def _silent(samples: np.ndarray) -> bool:
     """Digital silence (all samples within 1e-4 of zero)."""
     return max(float(samples.max()), -float(samples.min())) <= 1e-4
@@ -254,7 +291,12 @@ class FasterWhisperTranscriber:
     # A check track's decode this compressible looped (its loops on the bench: 2.3 to 15;
     # tracks that did not loop: 1.7 at most); decoded again at these temperatures.
     CHECK_LOOP_RATIO = 2.0
-    CHECK_RETRY_TEMPERATURES = (0.2, 0.4, 0.6, 0.8, 1.0)
+    # Two tries: a looped chunk's fallback through all of (0.2, 0.4, ..., 1.0) looped again
+    # at each step as often as not (224 tokens each), and made the check's time vary 1.6x
+    # between replays of the same tracks.
+    CHECK_RETRY_TEMPERATURES = (0.4, 0.8)
+    CHECK_CHUNK_S = 29.0  # a check chunk fits one 30 s window
+    CHECK_BATCH_SIZE = 1  # on 2 CPU cores batches of 8 chunks decoded slower (padding)
     BATCH_MIN_S = 60.0
     # Batched VAD's default (160 ms) cuts utterances at short pauses; the clips, glued into
     # 30 s windows, then lost digits and whole sentences on the fixtures. 500 ms kept them.
@@ -420,38 +462,68 @@ class FasterWhisperTranscriber:
             producer=self.name,
         )
 
+    def _check_again(self, samples: np.ndarray, start: float, end: float) -> list[Any]:
+        """A looped check chunk decoded again, on its own, with the temperature fallback."""
+        lo, hi = int(start * SAMPLE_RATE), int(end * SAMPLE_RATE)
+        found, _info = self._decode_as_is(
+            samples[lo:hi],
+            beam_size=self.CHECK_BEAM_SIZE,
+            best_of=1,
+            temperature=self.CHECK_RETRY_TEMPERATURES,
+            compression_ratio_threshold=self.CHECK_LOOP_RATIO,
+            log_prob_threshold=None,
+        )
+        return [_Shifted(seg, start) for seg in found]
+
     def listen(self, audio: DecodedAudio) -> Transcript:
         """Transcribe a glued track of stretches as it is (the audio check).
 
         Every stretch is decoded: no VAD, which drops short or quiet speech, exactly what a
-        check must hear (a digit left at a bleep's edge), and so no second listen. Greedy
-        (``CHECK_BEAM_SIZE``): on the spoken-call bench's check tracks a beam of 3 cost 1.4x
-        as much (it looped to the 224-token limit more often).
+        check must hear (a digit left at a bleep's edge), and so no second listen. The track
+        is cut into chunks of at most ``CHECK_CHUNK_S`` at its silences (the gaps between the
+        glued stretches, ``check_chunks``), and each chunk is decoded once, greedily
+        (``CHECK_BEAM_SIZE``), by faster-whisper's batched pipeline over those clips. The
+        sequential decoder instead re-enters a window at the last word it heard: on the
+        check's tracks of many short stretches that cost 7 encoder passes per 120 s, and a
+        trailing pass per track.
 
-        A loop ("Can you stand? Can you stand? ...") puts its words on every stretch after
-        it, so what those stretches really hold is not heard: a check that trusted it would
-        pass audio it never heard. A 30 s window whose greedy decode compresses more than
-        ``CHECK_LOOP_RATIO`` is decoded again with the temperature fallback, that window
-        only, from the encoding already made. On the spoken-call bench's 51 check tracks 5
-        looped; decoding the whole track a second time, as audio-check.v4 did, cost 16% more.
-        Sampling is not repeatable (CTranslate2 samples in its own threads, which
-        ``ctranslate2.set_random_seed`` does not reach), so the words heard in a looped
-        window can differ between two checks; a greedy decode that did not loop cannot."""
+        A loop ("Can you stand? Can you stand? ...", "80 80 80 ...") puts its words on every
+        stretch after it, so what those stretches really hold is not heard: a check that
+        trusted it would pass audio it never heard. A chunk whose decode compresses more
+        than ``CHECK_LOOP_RATIO`` is decoded again on its own with the temperature fallback
+        (``CHECK_RETRY_TEMPERATURES``). Sampling is not repeatable (CTranslate2 samples in
+        its own threads, which ``ctranslate2.set_random_seed`` does not reach), so the words
+        heard in a looped chunk can differ between two checks; a greedy decode that did not
+        loop cannot."""
         heard: list[list[HeardWord]] = []
         language = "en"
         for samples in audio.channels:
             if _silent(samples):
                 continue
-            found, info = self._decode_as_is(
+            clips = check_chunks(samples, self.CHECK_CHUNK_S)
+            starts = [a for a, _b in clips]
+            options = {**self._decode_options(), "beam_size": self.CHECK_BEAM_SIZE}
+            found, info = self.batched.transcribe(
                 samples,
-                beam_size=self.CHECK_BEAM_SIZE,
+                clip_timestamps=[{"start": a, "end": b} for a, b in clips],
+                vad_filter=False,
+                batch_size=self.CHECK_BATCH_SIZE,
+                without_timestamps=False,
                 best_of=1,
-                temperature=(0.0, *self.CHECK_RETRY_TEMPERATURES),
-                compression_ratio_threshold=self.CHECK_LOOP_RATIO,
+                temperature=0.0,
                 log_prob_threshold=None,
+                compression_ratio_threshold=None,
+                **options,
             )
-            heard += self._kept_words(found)
             language = str(info.language)
+            by_clip: list[list[Any]] = [[] for _ in clips]
+            for seg in found:
+                k = bisect.bisect_right(starts, (seg.start + seg.end) / 2) - 1
+                by_clip[min(max(k, 0), len(clips) - 1)].append(seg)
+            for (a, b), segs in zip(clips, by_clip, strict=True):
+                if _compression_ratio("".join(seg.text for seg in segs)) > self.CHECK_LOOP_RATIO:
+                    segs = self._check_again(samples, a, b)
+                heard += self._kept_words(segs)
         return Transcript(
             segments=tuple(build_segment(i, "check", w) for i, w in enumerate(heard)),
             language=language,

@@ -29,7 +29,7 @@ from redactor.ingest import SAMPLE_RATE, DecodedAudio, decode_audio
 from redactor.policy import parse_policy
 from redactor.relisten import GAP_S
 from redactor.residue import digit_stream
-from redactor.transcribe import FasterWhisperTranscriber, build_segment
+from redactor.transcribe import FasterWhisperTranscriber, build_segment, check_chunks
 from redactor.types import RedactedSegment, RedactedTranscript, Span, Transcript
 from tests.conftest import FIXTURES
 
@@ -238,22 +238,49 @@ class Counting:
 
 
 @pytest.mark.slow
-def test_audio_check_listen_decodes_a_looped_window_again(
+def test_audio_check_listen_decodes_a_looped_chunk_again(
     transcriber: FasterWhisperTranscriber, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A window whose greedy decode compresses more than ``CHECK_LOOP_RATIO`` (looped) is
-    decoded again at each fallback temperature, from the one encoding."""
+    """Each chunk of a check track is decoded once, greedily; a chunk whose decode compresses
+    more than ``CHECK_LOOP_RATIO`` (looped) is decoded again on its own at each fallback
+    temperature."""
     audio = decode_audio(SSN_CALL)
+    chunks = len(check_chunks(audio.channels[0], FasterWhisperTranscriber.CHECK_CHUNK_S))
     model = Counting(transcriber.model.model)
     monkeypatch.setattr(transcriber.model, "model", model)
     once = transcriber.listen(audio)
-    assert model.calls == {"encode": 1, "generate": 1}, "this fixture does not loop"
+    assert model.calls == {"encode": chunks, "generate": chunks}, "this fixture does not loop"
     model.calls.clear()
     monkeypatch.setattr(FasterWhisperTranscriber, "CHECK_LOOP_RATIO", 0.0)  # every decode loops
     again = transcriber.listen(audio)
-    tries = 1 + len(FasterWhisperTranscriber.CHECK_RETRY_TEMPERATURES)
-    assert model.calls == {"encode": 1, "generate": tries}
+    tries = len(FasterWhisperTranscriber.CHECK_RETRY_TEMPERATURES)
+    assert model.calls["generate"] == chunks * (1 + tries)
     assert {s.speaker for s in once.segments} == {s.speaker for s in again.segments} == {"check"}
+
+
+@pytest.mark.parametrize(
+    ("layout", "expected"),
+    [
+        # (seconds of sound, seconds of zeros) ...: cut in the middle of the last gap that fits
+        ([(10, 0.5), (10, 0.5), (10, 0.5)], [(0.0, 20.75), (20.75, 31.5)]),
+        ([(5, 0.5)] * 4, [(0.0, 22.0)]),  # short: one chunk
+        ([(40, 0.0)], [(0.0, 29.0), (29.0, 40.0)]),  # no silence: cut at the limit
+        ([(10, 0.3), (10, 0.3), (10, 0.0)], [(0.0, 29.0), (29.0, 30.6)]),  # gaps too short
+        ([(0, 2.0), (28, 0.0)], [(0.0, 1.0), (1.0, 30.0)]),  # a leading silence
+    ],
+)
+def test_check_chunks_cut_at_the_gaps(
+    layout: list[tuple[float, float]], expected: list[tuple[float, float]]
+) -> None:
+    parts = []
+    for sound, zeros in layout:
+        parts += [np.full(int(sound * SAMPLE_RATE), 0.1, np.float32)]
+        parts += [np.zeros(int(zeros * SAMPLE_RATE), np.float32)]
+    chunks = check_chunks(np.concatenate(parts), 29.0)
+    assert [c for ab in chunks for c in ab] == pytest.approx(
+        [c for ab in expected for c in ab], abs=0.011
+    )
+    assert all(b - a <= 29.0 + 1e-9 for a, b in chunks)
 
 
 class HearsEveryTrack:

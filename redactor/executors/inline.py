@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from redactor.executors.guard import process_file_safely
+from redactor.executors.guard import process_files_safely
 from redactor.executors.stages import LocalPipeline, ProcessResult, build_pipeline
 from redactor.types import RecordingMeta
 
@@ -30,7 +30,9 @@ class InlineExecutor:
     def process(
         self, files: Sequence[Path], meta: RecordingMeta, *, force: bool, allow_purged: bool
     ) -> Iterator[ProcessResult]:
-        for path in files:
-            if self.pipeline is None:
-                self.pipeline = build_pipeline(self.run)
-            yield process_file_safely(self.pipeline, path, meta, force, allow_purged)
+        if not files:
+            return
+        if self.pipeline is None:
+            self.pipeline = build_pipeline(self.run)
+        # in batches: the audio checks of several recordings share Whisper's passes
+        yield from process_files_safely(self.pipeline, files, meta, force, allow_purged)
