@@ -42,7 +42,6 @@ __all__ = [
     "Interval",
     "PendingAudio",
     "apply_redaction",
-    "audio_artifacts",
     "plan_audio",
     "read_audio",
     "redacted_in_place",
@@ -472,27 +471,3 @@ def write_audio_artifacts(
             )
         out.append((rows, written))
     return out
-
-
-def audio_artifacts(
-    src: Path,
-    artifact_root: Path,
-    *,
-    recording_id: str,
-    raw: Transcript,
-    redactions: Sequence[tuple[AudioRedaction, RedactedTranscript]],
-    options: AudioOptions,
-    speakers: Sequence[str] = (),
-    transcriber: Transcriber | None = None,
-) -> tuple[list[NewArtifact], list[Path]]:
-    """One recording's ``plan_audio`` then ``write_audio_artifacts``: its rows and files."""
-    pending = plan_audio(
-        src,
-        artifact_root,
-        recording_id=recording_id,
-        raw=raw,
-        redactions=redactions,
-        options=options,
-        speakers=speakers,
-    )
-    return write_audio_artifacts([pending], transcriber)[0]

@@ -18,8 +18,9 @@ from redactor.audio import (
     AudioOptions,
     AudioRedaction,
     Interval,
-    audio_artifacts,
+    plan_audio,
     read_audio,
+    write_audio_artifacts,
     write_redacted_audio,
 )
 from redactor.audio_check import TRACK_MAX_S, WINDOW_S, Leak, find_leaks, verify, widen
@@ -112,15 +113,19 @@ def test_audio_check_require_withholds_audio_that_never_passes(tmp_path: Path) -
         detector="test",
     )
     hears = HearsDigits()
-    rows, files = audio_artifacts(
-        src,
-        tmp_path,
-        recording_id="t",
-        raw=raw,
-        redactions=[(AudioRedaction(check="require"), red)],
-        options=AudioOptions(),
-        transcriber=hears,
-    )
+    rows, files = write_audio_artifacts(
+        [
+            plan_audio(
+                src,
+                tmp_path,
+                recording_id="t",
+                raw=raw,
+                redactions=[(AudioRedaction(check="require"), red)],
+                options=AudioOptions(),
+            )
+        ],
+        hears,
+    )[0]
     check = _check_row(rows)
     assert not check["passed"] and not check["published"]
     assert check["widenings"] == 3 and hears.calls == 4
@@ -128,15 +133,19 @@ def test_audio_check_require_withholds_audio_that_never_passes(tmp_path: Path) -
     assert not [r for r in rows if r.kind == "redacted_audio"] and not files
     assert not list((tmp_path / "t").iterdir()), "no redacted file is left behind"
     # "record" keeps the audio (and says it failed)
-    rows, files = audio_artifacts(
-        src,
-        tmp_path,
-        recording_id="t",
-        raw=raw,
-        redactions=[(AudioRedaction(check="record"), red)],
-        options=AudioOptions(),
-        transcriber=HearsDigits(),
-    )
+    rows, files = write_audio_artifacts(
+        [
+            plan_audio(
+                src,
+                tmp_path,
+                recording_id="t",
+                raw=raw,
+                redactions=[(AudioRedaction(check="record"), red)],
+                options=AudioOptions(),
+            )
+        ],
+        HearsDigits(),
+    )[0]
     assert not _check_row(rows)["passed"] and _check_row(rows)["published"]
     assert len(files) == 1
 
@@ -144,15 +153,19 @@ def test_audio_check_require_withholds_audio_that_never_passes(tmp_path: Path) -
 def test_audio_check_off_writes_no_check_row(tmp_path: Path) -> None:
     raw = Transcript(segments=(), duration_s=7.0)
     red = RedactedTranscript(segments=(), policy="support", operators=(), detector="test")
-    rows, _ = audio_artifacts(
-        FIXTURES / "short_phone.wav",
-        tmp_path,
-        recording_id="t",
-        raw=raw,
-        redactions=[(AudioRedaction(check="off"), red)],
-        options=AudioOptions(),
-        transcriber=HearsDigits(),
-    )
+    rows, _ = write_audio_artifacts(
+        [
+            plan_audio(
+                FIXTURES / "short_phone.wav",
+                tmp_path,
+                recording_id="t",
+                raw=raw,
+                redactions=[(AudioRedaction(check="off"), red)],
+                options=AudioOptions(),
+            )
+        ],
+        HearsDigits(),
+    )[0]
     assert [r.kind for r in rows] == ["redacted_audio"]
 
 

@@ -149,10 +149,6 @@ class _Prepared:
 OnError = Callable[[Path, Exception], ProcessResult]
 
 
-def _reraise(exc: Exception) -> tuple[list[NewArtifact], list[Path]]:
-    raise exc
-
-
 @dataclass
 class LocalPipeline:
     store: Store
@@ -234,7 +230,6 @@ class LocalPipeline:
         re-run does again. ``on_error(path, exc)`` turns an unexpected error into that
         file's result (default: raise it)."""
         queue: list[_Prepared | ProcessResult] = []  # results held back to keep the order
-        held_s = 0.0
         for path in paths:
             admit = partial(self._admit, path, meta, force, allow_purged)
             admitted = self._guarded(path, on_error, admit)
@@ -242,7 +237,7 @@ class LocalPipeline:
                 isinstance(q, _Prepared) and admitted.clashes(q) for q in queue
             ):
                 yield from self._flush(queue, on_error)  # the same call twice: store it first
-                queue, held_s = [], 0.0
+                queue = []
                 admitted = self._guarded(path, on_error, admit)
             item = (
                 self._guarded(path, on_error, partial(self._prepare, admitted))
@@ -250,17 +245,16 @@ class LocalPipeline:
                 else admitted
             )
             held = [q for q in queue if isinstance(q, _Prepared)]
-            if isinstance(item, _Prepared) and held:
-                seconds = item.raw.duration_s
-                if len(held) >= CHECK_BATCH_FILES or held_s + seconds > CHECK_BATCH_S:
-                    yield from self._flush(queue, on_error)
-                    queue, held_s = [], 0.0
+            if isinstance(item, _Prepared) and (
+                len(held) >= CHECK_BATCH_FILES
+                or sum(q.raw.duration_s for q in [*held, item]) > CHECK_BATCH_S
+            ):
+                yield from self._flush(queue, on_error)
+                queue = []
             queue.append(item)
-            if isinstance(item, _Prepared):
-                held_s += item.raw.duration_s
             if not any(isinstance(q, _Prepared) and q.checked for q in queue):
                 yield from self._flush(queue, on_error)  # nothing to check with others
-                queue, held_s = [], 0.0
+                queue = []
         yield from self._flush(queue, on_error)
 
     def _guarded(
@@ -342,19 +336,15 @@ class LocalPipeline:
         every result in the queue's order."""
         batch = [q for q in queue if isinstance(q, _Prepared)]
         pending = [p.audio for p in batch if p.audio is not None]
-        audio: list[tuple[list[NewArtifact], list[Path]] | ProcessResult]
-        try:
-            written = iter(write_audio_artifacts(pending, self.transcriber) if pending else [])
-            audio = [next(written) if p.audio is not None else ([], []) for p in batch]
-        except Exception as exc:
-            if len(pending) > 1:  # one file's failure fails only that file: each on its own
+        audio: list[tuple[list[NewArtifact], list[Path]] | ProcessResult] | None = None
+        if len(pending) > 1:
+            try:
+                written = iter(write_audio_artifacts(pending, self.transcriber))
+                audio = [next(written) if p.audio is not None else ([], []) for p in batch]
+            except Exception:  # one file's failure fails only that file: each on its own
                 log.warning("a batch's audio check failed; checking its files one by one")
-                audio = [self._guarded(p.path, on_error, partial(self._audio, p)) for p in batch]
-            else:
-                failed = partial(_reraise, exc)
-                audio = [
-                    self._guarded(p.path, on_error, failed) if p.audio else ([], []) for p in batch
-                ]
+        if audio is None:
+            audio = [self._guarded(p.path, on_error, partial(self._audio, p)) for p in batch]
         files = iter(audio)
         for q in queue:
             if isinstance(q, ProcessResult):
